@@ -1,0 +1,42 @@
+/**
+ * The change set: what a plan does to a home, computed in memory before anything is written.
+ * Every stage after the planner (preview, apply, JSON output) reads only this.
+ */
+
+/** The functions a keystore can serve; names are part of the plan-file contract. */
+export const FUNCTIONS = ['primary', 'internal', 'tls', 'axis2', 'secPolicy', 'truststore'] as const;
+export type KsFunction = (typeof FUNCTIONS)[number];
+
+/** One changed setting, as shown in the summary and in `--json` (`secret` values are masked there). */
+export interface SettingChange {
+  /** 1-based line of the change in the file before the edit. */
+  line: number;
+  /** A readable name of the setting, e.g. `Security/KeyStore/Location` or `Connector[@port=9443]/@keystoreFile`. */
+  setting: string;
+  from: string;
+  to: string;
+  /** True for passwords: never printed in clear. */
+  secret: boolean;
+  /** The function the change serves. */
+  function: KsFunction | 'other';
+}
+
+/** One file of the change set. `before`/`after` are the exact bytes. */
+export interface FileChange {
+  /** Path relative to HOME, with `/` separators. */
+  path: string;
+  before: Buffer;
+  after: Buffer;
+  changes: SettingChange[];
+  /** Human-readable notes (never a password), e.g. "inserted Security/InternalKeyStore from templates/". */
+  notes: string[];
+}
+
+export interface ChangeSet {
+  home: string;
+  files: FileChange[];
+  /** Things the user should know that are not edits (e.g. "axis2.xml: https listener is commented out"). */
+  warnings: string[];
+  /** Secrets that appear in the plan: output layers mask every occurrence of these. */
+  secrets: string[];
+}
