@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'FILE_UNREADABLE'
   | 'FILE_NOT_WRITABLE'
   | 'FILE_SYMLINK'
+  /** A file changed on disk between planning and writing (someone edited it meanwhile). */
+  | 'FILE_CHANGED'
   | 'FILE_ENCODING'
   | 'XML_MALFORMED'
   | 'XML_AMBIGUOUS'

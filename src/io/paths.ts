@@ -1,0 +1,94 @@
+/**
+ * Where state lives and how a HOME-relative config path becomes the file we really write.
+ *
+ * Layout: `<HOME>/.wso2-keystore/` (0700) holds `lock` and `backups/` (0700), one folder per
+ * checkpoint. Nothing here is created until a write happens (dry runs leave HOME untouched).
+ */
+import * as path from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { KsError } from '../errors';
+import type { FsOps } from './fs-ops';
+import { isErrno } from './fs-ops';
+import { ioError, step } from './io-error';
+
+export const STATE_DIR = '.wso2-keystore';
+export const BACKUPS_DIR = 'backups';
+export const PARTIAL_SUFFIX = '.partial';
+export const TMP_MARK = '.wso2ks-tmp-';
+
+export const stateDir = (home: string) => path.join(home, STATE_DIR);
+export const backupsDir = (home: string) => path.join(home, STATE_DIR, BACKUPS_DIR);
+
+/** Creates `.wso2-keystore/` and `backups/` with mode 0700 (chmod too: mkdir's mode obeys the umask). */
+export async function ensureStateDirs(home: string, fs: FsOps): Promise<void> {
+  for (const dir of [stateDir(home), backupsDir(home)]) {
+    const rel = path.relative(home, dir);
+    await step(rel, 'create folder', async () => {
+      try {
+        await fs.mkdir(dir, 0o700);
+        await fs.chmod(dir, 0o700);
+        await fs.fsync(path.dirname(dir));
+      } catch (e) {
+        if (!isErrno(e, 'EEXIST')) throw e;
+      }
+    });
+  }
+}
+
+/** Sortable UTC time plus a short random part, e.g. `20261125T193712Z-3f9a`. */
+export function newCheckpointId(now = new Date()): string {
+  const t = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${t}-${randomBytes(2).toString('hex')}`;
+}
+
+export const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+export const sha256OrNull = (b: Buffer | null) => (b === null ? null : sha256(b));
+
+export const tmpName = (target: string) =>
+  path.join(path.dirname(target), `.${path.basename(target)}${TMP_MARK}${randomBytes(4).toString('hex')}`);
+
+/** Checks a HOME-relative path is relative, uses `/`, and stays inside HOME. Programming errors throw plain Error. */
+export function checkRelPath(rel: string): void {
+  if (rel === '' || path.isAbsolute(rel) || rel.includes('\\') || rel.split('/').some((s) => s === '..' || s === '.' || s === '')) {
+    throw new Error(`not a clean HOME-relative path: ${JSON.stringify(rel)}`);
+  }
+  if (rel.split('/')[0] === STATE_DIR) throw new Error(`refusing to write inside ${STATE_DIR}: ${rel}`);
+}
+
+const inside = (root: string, p: string) => {
+  const r = path.relative(root, p);
+  return r === '' || (!r.startsWith('..') && !path.isAbsolute(r));
+};
+
+/**
+ * The absolute file to write for `rel`. A symlink (or a symlinked folder on the way) is followed only
+ * if the real path stays inside HOME: then we write the target and keep the link. A file that does
+ * not exist yet resolves through its parent folder, which must exist.
+ */
+export async function resolveTarget(home: string, rel: string, fs: FsOps): Promise<string> {
+  checkRelPath(rel);
+  const abs = path.join(home, ...rel.split('/'));
+  const realHome = await step('.', 'resolve HOME', () => fs.realpath(home));
+  let real: string;
+  try {
+    real = await fs.realpath(abs);
+  } catch (e) {
+    if (!isErrno(e, 'ENOENT')) throw ioError(e, rel, 'resolve path');
+    // Dangling symlink: its target is what we would create, so check where it points.
+    const isLink = await fs.lstat(abs).then((s) => s.isSymbolicLink(), () => false);
+    if (isLink) {
+      throw new KsError('FILE_SYMLINK', 'is a symlink whose target does not exist', { file: rel });
+    }
+    const parent = await step(rel, 'find the folder of', () => fs.realpath(path.dirname(abs)));
+    real = path.join(parent, path.basename(abs));
+  }
+  if (!inside(realHome, real)) {
+    throw new KsError('FILE_SYMLINK', `is a symlink that points outside HOME (to ${real}); it is not changed`, {
+      file: rel,
+      hint:
+        'Edit the real file, or make it a regular file inside HOME. If it is mounted from a Kubernetes ConfigMap, ' +
+        'change the ConfigMap instead.',
+    });
+  }
+  return real;
+}

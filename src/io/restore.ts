@@ -1,0 +1,124 @@
+/**
+ * Listing checkpoints and restoring one. A restore is itself an applyTransaction, so it is
+ * crash-safe and undoable (restoring the restore's checkpoint gives the applied bytes back).
+ */
+import * as path from 'node:path';
+import { KsError } from '../errors';
+import { isErrno, realFsOps } from './fs-ops';
+import type { FsOps } from './fs-ops';
+import { ioError, step } from './io-error';
+import type { Checkpoint } from './manifest';
+import { readManifest } from './manifest';
+import { PARTIAL_SUFFIX, STATE_DIR, backupsDir, resolveTarget, sha256, sha256OrNull } from './paths';
+import type { TransactionOptions } from './transaction';
+import { applyTransaction } from './transaction';
+
+export interface RestoreFilePlan {
+  path: string;
+  /** Bytes on disk now; null if the file does not exist. */
+  current: Buffer | null;
+  /** Bytes the restore writes; null = the checkpoint created the file, so the restore deletes it. */
+  restoreTo: Buffer | null;
+  /** Mode the file had before the checkpoint's apply. */
+  mode: number;
+  /** The file was changed after that apply (its hash is not the recorded sha256After). */
+  conflict: boolean;
+}
+
+export interface RestorePlan {
+  checkpoint: Checkpoint;
+  files: RestoreFilePlan[];
+}
+
+export interface RestoreOptions extends TransactionOptions {
+  /** Restore files that were edited after the apply too (their edits are lost, but kept in the new checkpoint). */
+  force?: boolean;
+}
+
+/** Committed checkpoints, newest first. Partial (in-progress or interrupted) ones are not listed. */
+export async function listCheckpoints(home: string, opts: { fsOps?: FsOps } = {}): Promise<Checkpoint[]> {
+  const fs = opts.fsOps ?? realFsOps;
+  let names: string[];
+  try {
+    names = await fs.readdir(backupsDir(home));
+  } catch (e) {
+    if (isErrno(e, 'ENOENT', 'ENOTDIR')) return [];
+    throw ioError(e, `${STATE_DIR}/backups`, 'list');
+  }
+  const out: Checkpoint[] = [];
+  for (const name of names) {
+    if (name.startsWith('.') || name.endsWith(PARTIAL_SUFFIX)) continue;
+    const m = await readManifest(fs, path.join(backupsDir(home), name)).catch(() => null);
+    if (m && m.id === name) out.push(m);
+  }
+  return out.sort((a, b) => (a.time === b.time ? b.id.localeCompare(a.id) : b.time.localeCompare(a.time)));
+}
+
+export async function planRestore(home: string, id?: string, opts: { fsOps?: FsOps } = {}): Promise<RestorePlan> {
+  const fs = opts.fsOps ?? realFsOps;
+  const all = await listCheckpoints(home, opts);
+  const checkpoint = id === undefined ? all[0] : all.find((c) => c.id === id);
+  if (!checkpoint) {
+    const ids = all.map((c) => c.id);
+    throw new KsError(
+      'BACKUP_NOT_FOUND',
+      id === undefined ? 'there are no checkpoints to restore' : `there is no checkpoint ${id}`,
+      { hint: ids.length ? `Checkpoints: ${ids.join(', ')}` : `Nothing has been applied to this home yet.` },
+    );
+  }
+  const dir = path.join(backupsDir(home), checkpoint.id);
+  const files: RestoreFilePlan[] = [];
+  for (const f of checkpoint.files) {
+    const target = await resolveTarget(home, f.path, fs);
+    const current = await fs.readFile(target).catch((e) => (isErrno(e, 'ENOENT') ? null : Promise.reject(ioError(e, f.path, 'read'))));
+    let restoreTo: Buffer | null = null;
+    if (!f.created) {
+      const copyRel = `${STATE_DIR}/backups/${checkpoint.id}/${f.copy}`;
+      restoreTo = await step(copyRel, 'read the backup copy', () => fs.readFile(path.join(dir, f.copy ?? '')));
+      if (sha256(restoreTo) !== f.sha256Before) {
+        throw new KsError('IO', `the backup copy of ${f.path} is damaged (its sha256 does not match the manifest)`, {
+          file: copyRel,
+        });
+      }
+    }
+    files.push({ path: f.path, current, restoreTo, mode: f.mode, conflict: sha256OrNull(current) !== f.sha256After });
+  }
+  return { checkpoint, files };
+}
+
+const same = (a: Buffer | null, b: Buffer | null) => (a === null || b === null ? a === b : a.equals(b));
+
+/**
+ * Restores a checkpoint (the latest when `id` is omitted). Refuses with RESTORE_CONFLICT when a file
+ * was edited after the apply, unless `force`. Files already equal to the original are skipped.
+ * Returns the id of the new checkpoint that undoes the restore, or null when nothing needed writing.
+ */
+export async function restoreCheckpoint(
+  home: string,
+  id?: string,
+  opts: RestoreOptions = {},
+): Promise<{ id: string | null; restored: string[] }> {
+  const plan = await planRestore(home, id, opts);
+  const todo = plan.files.filter((f) => !same(f.current, f.restoreTo));
+  const conflicts = todo.filter((f) => f.conflict).map((f) => f.path);
+  if (conflicts.length && !opts.force) {
+    throw new KsError('RESTORE_CONFLICT', `changed after checkpoint ${plan.checkpoint.id} was applied: ${conflicts.join(', ')}`, {
+      file: conflicts[0],
+      hint: 'Those edits would be lost. Restore with --force to overwrite them (the restore itself is undoable).',
+    });
+  }
+  if (todo.length === 0) return { id: null, restored: [] };
+  const { id: newId } = await applyTransaction(
+    home,
+    todo.map((f) => ({ path: f.path, before: f.current, after: f.restoreTo, mode: f.mode })),
+    {
+      command: `restore ${plan.checkpoint.id}`,
+      notes: [
+        `restore of checkpoint ${plan.checkpoint.id} (${plan.checkpoint.command})`,
+        ...(conflicts.length ? [`forced over later edits to: ${conflicts.join(', ')}`] : []),
+      ],
+    },
+    opts,
+  );
+  return { id: newId, restored: todo.map((f) => f.path) };
+}
