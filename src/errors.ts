@@ -19,6 +19,8 @@ export type ErrorCode =
   | 'XML_MALFORMED'
   | 'XML_AMBIGUOUS'
   | 'TOML_MALFORMED'
+  /** A `$secret{alias}` (Secure Vault) value would be overwritten by a clear one. */
+  | 'SECRET_REFERENCE'
   | 'POLICY_MALFORMED'
   | 'ELEMENT_MISSING'
   | 'VALUE_UNENCODABLE'
