@@ -1,0 +1,282 @@
+import { createHmac, randomBytes, timingSafeEqual, X509Certificate } from 'node:crypto';
+import { KsError } from '../errors';
+import {
+  children,
+  content,
+  decodeInteger,
+  decodeOid,
+  DerError,
+  encodeInteger,
+  encodeOid,
+  expectTag,
+  readTlv,
+  tlv,
+  type Tlv,
+} from './der';
+
+/**
+ * PKCS#12 (PFX) read and append, walking the structure ourselves and using node-forge only for the
+ * password-based ciphers (PBES2/AES, PKCS#12 PBE 3DES and RC2-40; Node's OpenSSL 3 has no RC2) and
+ * for the PKCS#12 key derivation. Why not forge's pkcs12FromAsn1/toPkcs12Asn1:
+ *  - it re-encodes certificates it parsed, and cannot parse EC certificates or keys at all;
+ *  - it drops attributes it does not know, e.g. Java's trusted-certificate marker;
+ *  - toPkcs12Asn1 writes one key plus one chain with a single friendlyName, so it cannot re-emit a
+ *    truststore; and re-encrypting would rewrite every existing entry.
+ * Appending keeps every existing ContentInfo byte-for-byte and adds one unencrypted ContentInfo
+ * (certificates are public; Java reads it), then recomputes the MAC with the file's MAC digest.
+ * node-forge is loaded here lazily: the JKS path must not pay for it at start-up.
+ * Does not handle: BER indefinite lengths, PKCS#12 without a MAC in "public-key integrity" mode,
+ * store and key passwords that differ (Java cannot make those either).
+ */
+
+type Forge = typeof import('node-forge');
+let forgeModule: Forge | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const forge = (): Forge => (forgeModule ??= require('node-forge') as Forge);
+
+const OID = {
+  data: '1.2.840.113549.1.7.1',
+  encryptedData: '1.2.840.113549.1.7.6',
+  keyBag: '1.2.840.113549.1.12.10.1.1',
+  shroudedKeyBag: '1.2.840.113549.1.12.10.1.2',
+  certBag: '1.2.840.113549.1.12.10.1.3',
+  secretBag: '1.2.840.113549.1.12.10.1.5',
+  x509Certificate: '1.2.840.113549.1.9.22.1',
+  friendlyName: '1.2.840.113549.1.9.20',
+  localKeyId: '1.2.840.113549.1.9.21',
+  /** Oracle's "trusted key usage" attribute: without it Java ignores a lone certificate bag. */
+  javaTrusted: '2.16.840.1.113894.746875.1.1',
+  anyExtendedKeyUsage: '2.5.29.37.0',
+  pbes2: '1.2.840.113549.1.5.13',
+  sha1: '1.3.14.3.2.26',
+  sha256: '2.16.840.1.101.3.4.2.1',
+  sha384: '2.16.840.1.101.3.4.2.2',
+  sha512: '2.16.840.1.101.3.4.2.3',
+} as const;
+
+const MAC_DIGESTS: Record<string, { name: string; size: number }> = {
+  [OID.sha1]: { name: 'sha1', size: 20 },
+  [OID.sha256]: { name: 'sha256', size: 32 },
+  [OID.sha384]: { name: 'sha384', size: 48 },
+  [OID.sha512]: { name: 'sha512', size: 64 },
+};
+
+export interface P12Bag {
+  kind: 'key' | 'cert' | 'secret';
+  friendlyName?: string;
+  localKeyId?: Buffer;
+  trusted: boolean;
+  /** cert: the certificate DER. key: PrivateKeyInfo (keyBag) or EncryptedPrivateKeyInfo (shrouded). */
+  value: Buffer;
+  encrypted: boolean;
+}
+
+export interface P12Raw {
+  bags: P12Bag[];
+  /** The AuthenticatedSafe's ContentInfos, as found. */
+  contentInfos: Buffer[];
+  mac?: { digestOid: string; iterations: number };
+}
+
+const invalid = (label: string, why: string) => new KsError('KEYSTORE_INVALID', `not a keystore: ${label} is not a readable PKCS12 file (${why})`);
+
+const wrongPassword = (label: string) =>
+  new KsError('KEYSTORE_PASSWORD', `${label}: Keystore was tampered with, or password was incorrect`, {
+    hint: 'Check the keystore password.',
+  });
+
+/** [0] EXPLICIT wrapper → the single TLV inside. */
+const explicit0 = (buf: Buffer, t: Tlv): Tlv => children(buf, expectTag(t, 0xa0, '[0]'))[0];
+
+function bmpToString(b: Buffer): string {
+  return Buffer.from(b).swap16().toString('utf16le');
+}
+
+function pkcs12Key(password: string, salt: Buffer, id: number, iterations: number, size: number, digest: string): Buffer {
+  const f = forge();
+  const md = (f.md as unknown as Record<string, { create(): unknown }>)[digest].create();
+  const key = f.pkcs12.generateKey(password, f.util.createBuffer(salt.toString('binary')), id, iterations, size, md as never);
+  return Buffer.from(key.getBytes(), 'binary');
+}
+
+function computeMac(password: string, authSafe: Buffer, salt: Buffer, iterations: number, digestOid: string): Buffer {
+  const d = MAC_DIGESTS[digestOid];
+  if (!d) throw new KsError('KEYSTORE_UNSUPPORTED', `PKCS12 MAC digest ${digestOid} is not supported`);
+  return createHmac(d.name, pkcs12Key(password, salt, 3, iterations, d.size, d.name)).update(authSafe).digest();
+}
+
+/**
+ * Decrypts with a password-based AlgorithmIdentifier. Returns null when the padding is wrong, which
+ * (with a verified MAC) means the password for this item differs.
+ * PBES2 takes the password as UTF-8 (as OpenSSL does; Java allows only ASCII there); the PKCS#12
+ * PBE schemes take it as BMP, which forge derives from the JS string itself.
+ */
+export function pbeDecrypt(algId: Buffer, encrypted: Buffer, password: string): Buffer | null {
+  const f = forge();
+  const alg = f.asn1.fromDer(algId.toString('binary'));
+  const parts = alg.value as import('node-forge').asn1.Asn1[];
+  const oid = f.asn1.derToOid(parts[0].value as string);
+  const pw = oid === OID.pbes2 ? Buffer.from(password, 'utf8').toString('binary') : password;
+  // @types/node-forge does not declare pki.pbe; its getCipher dispatches on the scheme OID.
+  const pbe = (f.pki as unknown as { pbe: { getCipher(oid: string, params: unknown, pw: string): import('node-forge').cipher.BlockCipher } }).pbe;
+  const cipher = pbe.getCipher(oid, parts[1], pw);
+  cipher.update(f.util.createBuffer(encrypted.toString('binary')));
+  if (!cipher.finish()) return null;
+  return Buffer.from(cipher.output.getBytes(), 'binary');
+}
+
+export function parsePkcs12(bytes: Buffer, password: string, label: string): P12Raw {
+  try {
+    return parseUnchecked(bytes, password, label);
+  } catch (e) {
+    if (e instanceof DerError) throw invalid(label, `${e.message} at byte ${e.offset}`);
+    if (e instanceof KsError) throw e;
+    // forge throws plain Errors for unknown algorithms and malformed parameters.
+    throw new KsError('KEYSTORE_UNSUPPORTED', `${label}: PKCS12 content could not be read (${(e as Error).message})`, { cause: e });
+  }
+}
+
+function parseUnchecked(bytes: Buffer, password: string, label: string): P12Raw {
+  const pfx = expectTag(readTlv(bytes, 0), 0x30, 'PFX');
+  const [version, authSafeCi, macData] = children(bytes, pfx);
+  if (!version || decodeInteger(content(bytes, expectTag(version, 0x02, 'version'))) !== 3) throw invalid(label, 'version is not 3');
+  const [ctOid, ctContent] = children(bytes, expectTag(authSafeCi, 0x30, 'ContentInfo'));
+  if (decodeOid(content(bytes, ctOid)) !== OID.data) throw invalid(label, 'public-key integrity mode is not supported');
+  const authSafe = content(bytes, expectTag(explicit0(bytes, ctContent), 0x04, 'OCTET STRING'));
+
+  let mac: P12Raw['mac'];
+  if (macData) {
+    const [digestInfo, salt, iters] = children(bytes, macData);
+    const [algId, digest] = children(bytes, digestInfo);
+    const digestOid = decodeOid(content(bytes, children(bytes, algId)[0]));
+    const iterations = iters ? decodeInteger(content(bytes, iters)) : 1;
+    const expected = content(bytes, digest);
+    const actual = computeMac(password, authSafe, content(bytes, salt), iterations, digestOid);
+    if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) throw wrongPassword(label);
+    mac = { digestOid, iterations };
+  }
+
+  const bags: P12Bag[] = [];
+  const contentInfos: Buffer[] = [];
+  const seq = readTlv(authSafe, 0);
+  for (const ci of children(authSafe, expectTag(seq, 0x30, 'AuthenticatedSafe'))) {
+    contentInfos.push(authSafe.subarray(ci.start, ci.end));
+    const [oidT, body] = children(authSafe, ci);
+    const oid = decodeOid(content(authSafe, oidT));
+    let safeContents: Buffer;
+    if (oid === OID.data) {
+      safeContents = content(authSafe, expectTag(explicit0(authSafe, body), 0x04, 'OCTET STRING'));
+    } else if (oid === OID.encryptedData) {
+      const [, eci] = children(authSafe, explicit0(authSafe, body));
+      const [, alg, enc] = children(authSafe, eci);
+      const encrypted = enc.tag === 0x80 ? content(authSafe, enc) : Buffer.concat(children(authSafe, enc).map((t) => content(authSafe, t)));
+      const plain = pbeDecrypt(authSafe.subarray(alg.start, alg.end), encrypted, password);
+      if (!plain) throw wrongPassword(label);
+      safeContents = plain;
+    } else {
+      throw new KsError('KEYSTORE_UNSUPPORTED', `${label}: PKCS12 content type ${oid} (public-key encryption) is not supported`);
+    }
+    bags.push(...readSafeContents(safeContents));
+  }
+  return { bags, contentInfos, mac };
+}
+
+function readSafeContents(sc: Buffer): P12Bag[] {
+  const out: P12Bag[] = [];
+  for (const bag of children(sc, expectTag(readTlv(sc, 0), 0x30, 'SafeContents'))) {
+    const [idT, valueT, attrsT] = children(sc, bag);
+    const id = decodeOid(content(sc, idT));
+    const inner = explicit0(sc, valueT);
+    const b: P12Bag = { kind: 'key', trusted: false, value: Buffer.alloc(0), encrypted: false };
+    if (attrsT) {
+      for (const attr of children(sc, attrsT)) {
+        const [aOid, values] = children(sc, attr);
+        const first = children(sc, values)[0];
+        const aid = decodeOid(content(sc, aOid));
+        if (aid === OID.friendlyName && first) b.friendlyName = bmpToString(content(sc, first));
+        else if (aid === OID.localKeyId && first) b.localKeyId = Buffer.from(content(sc, first));
+        else if (aid === OID.javaTrusted) b.trusted = true;
+      }
+    }
+    const raw = Buffer.from(sc.subarray(inner.start, inner.end));
+    if (id === OID.keyBag || id === OID.shroudedKeyBag) {
+      out.push({ ...b, kind: 'key', value: raw, encrypted: id === OID.shroudedKeyBag });
+    } else if (id === OID.certBag) {
+      const [certId, certValue] = children(sc, inner);
+      if (decodeOid(content(sc, certId)) !== OID.x509Certificate) continue; // SDSI certificates: Java ignores them too
+      out.push({ ...b, kind: 'cert', value: Buffer.from(content(sc, explicit0(sc, certValue))) });
+    } else if (id === OID.secretBag) {
+      out.push({ ...b, kind: 'secret', value: raw });
+    }
+    // CRL bags and nested safeContents bags are not keystore entries.
+  }
+  return out;
+}
+
+/** PrivateKeyInfo DER of a key bag, or null when `password` does not decrypt it. */
+export function decryptKeyBag(bag: P12Bag, password: string): Buffer | null {
+  if (!bag.encrypted) return bag.value;
+  const [alg, data] = children(bag.value, readTlv(bag.value, 0));
+  const plain = pbeDecrypt(bag.value.subarray(alg.start, alg.end), content(bag.value, data), password);
+  if (!plain) return null;
+  try {
+    readTlv(plain, 0); // a wrong password can pass the padding check by chance
+    return plain;
+  } catch {
+    return null;
+  }
+}
+
+/** The chain of the key bag: its own certificate (same localKeyId), then issuers among the other bags. */
+export function chainFor(raw: P12Raw, key: P12Bag): Buffer[] {
+  const certs = raw.bags.filter((b) => b.kind === 'cert');
+  const leaf = certs.find((c) => c.localKeyId && key.localKeyId && c.localKeyId.equals(key.localKeyId));
+  if (!leaf) return [];
+  const chain = [leaf.value];
+  let current = new X509Certificate(leaf.value);
+  for (let i = 0; i < 10; i++) {
+    if (current.checkIssued(current)) break; // self-signed
+    const cur = current;
+    const issuer = certs.find((c) => !chain.some((d) => d.equals(c.value)) && cur.checkIssued(new X509Certificate(c.value)));
+    if (!issuer) break;
+    chain.push(issuer.value);
+    current = new X509Certificate(issuer.value);
+  }
+  return chain;
+}
+
+/**
+ * A new PFX: the old ContentInfos unchanged, one more (unencrypted) holding a certificate bag with
+ * the friendlyName and Java's trusted marker, and a MAC over the new AuthenticatedSafe.
+ */
+export function appendTrustedCertPkcs12(raw: P12Raw, password: string, alias: string, certDer: Buffer): Buffer {
+  const bmp = Buffer.from(alias, 'utf16le').swap16();
+  const attrs = tlv(
+    0x31,
+    tlv(0x30, encodeOid(OID.friendlyName), tlv(0x31, tlv(0x1e, bmp))),
+    tlv(0x30, encodeOid(OID.javaTrusted), tlv(0x31, encodeOid(OID.anyExtendedKeyUsage))),
+  );
+  const certBag = tlv(0x30, encodeOid(OID.x509Certificate), tlv(0xa0, tlv(0x04, certDer)));
+  const safeBag = tlv(0x30, encodeOid(OID.certBag), tlv(0xa0, certBag), attrs);
+  const safeContents = tlv(0x30, safeBag);
+  const newCi = tlv(0x30, encodeOid(OID.data), tlv(0xa0, tlv(0x04, safeContents)));
+  const authSafe = tlv(0x30, ...raw.contentInfos, newCi);
+
+  const digestOid = raw.mac?.digestOid ?? OID.sha256;
+  const iterations = raw.mac?.iterations ?? 10000;
+  const salt = randomBytes(20);
+  const mac = computeMac(password, authSafe, salt, iterations, digestOid);
+  const macData = tlv(
+    0x30,
+    tlv(0x30, tlv(0x30, encodeOid(digestOid), Buffer.from([0x05, 0x00])), tlv(0x04, mac)),
+    tlv(0x04, salt),
+    encodeInteger(iterations),
+  );
+  return tlv(0x30, encodeInteger(3), tlv(0x30, encodeOid(OID.data), tlv(0xa0, tlv(0x04, authSafe))), macData);
+}
+
+/** Java writes "Time <millis>" as the localKeyId of the entries it creates. */
+export function dateFromLocalKeyId(id: Buffer | undefined): Date | undefined {
+  const m = id ? /^Time (\d+)$/.exec(id.toString('latin1')) : null;
+  return m ? new Date(Number(m[1])) : undefined;
+}

@@ -1,0 +1,45 @@
+import { X509Certificate } from 'node:crypto';
+import { KsError } from '../errors';
+import { parseJks, serializeJks } from './jks';
+import { resolveType } from './open';
+import { appendTrustedCertPkcs12, parsePkcs12 } from './pkcs12';
+import type { AddTrustedCertificateOptions, Keystore } from './types';
+
+const normFingerprint = (s: string) => s.replace(/[^0-9a-f]/gi, '').toUpperCase();
+
+/** True when a trusted certificate entry holds the certificate with this SHA-256 (any hex form). */
+export function containsCertificate(ks: Keystore, sha256: string): boolean {
+  const want = normFingerprint(sha256);
+  return ks.entries.some((e) => e.kind === 'trustedCert' && e.chain.some((c) => normFingerprint(c.sha256) === want));
+}
+
+/**
+ * Returns new keystore bytes with one more trusted certificate entry; existing entries are kept
+ * byte-for-byte. Checks the password first; refuses an alias that exists (Java aliases are
+ * case-insensitive). Does not check whether the certificate is already present: see containsCertificate.
+ */
+export function addTrustedCertificate(bytes: Buffer, opts: AddTrustedCertificateOptions): Buffer {
+  const label = opts.label ?? 'truststore';
+  const type = resolveType(bytes, label, opts.type);
+  try {
+    new X509Certificate(opts.certDer);
+  } catch (e) {
+    throw new KsError('CERT_INVALID', `the certificate to import for "${opts.alias}" is not a DER X.509 certificate`, { cause: e });
+  }
+  const alias = opts.alias.toLowerCase();
+  const exists = (names: string[]) => {
+    if (names.some((n) => n.toLowerCase() === alias)) {
+      throw new KsError('ALIAS_EXISTS', `${label} already has an entry "${alias}"`, { hint: 'Choose another alias.' });
+    }
+  };
+  if (type === 'JKS') {
+    const raw = parseJks(bytes, opts.password, label);
+    exists(raw.entries.map((e) => e.alias));
+    const date = BigInt((opts.date ?? new Date()).getTime());
+    raw.entries.push({ tag: 2, alias, date, certs: [{ type: 'X.509', der: opts.certDer }] });
+    return serializeJks(raw, opts.password);
+  }
+  const raw = parsePkcs12(bytes, opts.password, label);
+  exists(raw.bags.map((b) => b.friendlyName ?? ''));
+  return appendTrustedCertPkcs12(raw, opts.password, alias, opts.certDer);
+}
