@@ -314,6 +314,8 @@ async function run(
     ),
   };
 
+  const finalDir = path.join(backupsDir(home), id);
+  let committed = false;
   let created = false;
   let manifestDurable = false;
   const touched = new Set<number>();
@@ -356,14 +358,16 @@ async function run(
     guard.check();
 
     // 4. Commit.
-    await step(partialRel, 'commit checkpoint', async () => {
-      await fs.rename(partial, path.join(backupsDir(home), id));
-      await fs.fsync(backupsDir(home));
-    });
+    await step(partialRel, 'commit checkpoint', () => fs.rename(partial, finalDir));
+    committed = true;
+    // If this fsync fails the commit may not survive a power cut: un-commit and roll back rather
+    // than report a success that could turn into a half-applied state.
+    await step(rel(STATE_DIR, 'backups', id), 'flush the commit of', () => fs.fsync(backupsDir(home)));
     return { id };
   } catch (e) {
     const err = ioError(e, partialRel, 'write');
     try {
+      if (committed) await step(partialRel, 'un-commit checkpoint', () => fs.rename(finalDir, partial));
       if (manifestDurable) await restoreOriginals(home, partial, manifest, fs, touched);
       if (created) await removePartial(home, partial, fs);
     } catch (rollbackErr) {
