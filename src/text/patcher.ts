@@ -1,0 +1,58 @@
+/**
+ * Minimal edits, after recast's patcher: an edit replaces `[start, end)` of the ORIGINAL text.
+ * Invariant: bytes outside every edit's range are copied unchanged.
+ * Overlapping edits are a programming error (two patchers claimed the same span) and throw.
+ */
+export interface TextEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+export function applyEdits(source: string, edits: readonly TextEdit[]): string {
+  if (edits.length === 0) return source;
+  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  const parts: string[] = [];
+  let cursor = 0;
+  for (const e of sorted) {
+    if (e.start < cursor) throw new Error(`overlapping edits at offset ${e.start}`);
+    if (e.start > e.end || e.end > source.length) throw new Error(`edit out of range: ${e.start}-${e.end}`);
+    parts.push(source.slice(cursor, e.start), e.text);
+    cursor = e.end;
+  }
+  parts.push(source.slice(cursor));
+  return parts.join('');
+}
+
+/** 1-based line number of a string offset. */
+export function lineAt(source: string, offset: number): number {
+  let line = 1;
+  let i = source.indexOf('\n');
+  while (i !== -1 && i < offset) {
+    line++;
+    i = source.indexOf('\n', i + 1);
+  }
+  return line;
+}
+
+/** A line-number lookup for many offsets in one text (binary search over line starts). */
+export function lineIndex(source: string): (offset: number) => number {
+  const starts = [0];
+  for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset: number) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
+}
+
+/** The line ending the file already uses (CRLF if its first line ending is CRLF). */
+export function eolOf(source: string): '\r\n' | '\n' {
+  const i = source.indexOf('\n');
+  return i > 0 && source[i - 1] === '\r' ? '\r\n' : '\n';
+}
