@@ -1,0 +1,233 @@
+/**
+ * The planner: (home layout, file bytes, resolved targets) → ChangeSet. Pure: it reads nothing and
+ * writes nothing, so `--dry-run` and apply see exactly the same changes.
+ *
+ * It also guards the one change that can destroy data: the keystore that encrypts internal data
+ * (Security/InternalKeyStore, or the primary keystore where there is none). Moving it makes data
+ * already encrypted unreadable, so it needs `confirmInternalKeystoreChange`.
+ */
+import { KsError } from '../errors';
+import { patchAxis2, readAxis2 } from '../edit/axis2';
+import { patchCarbonXml, readCarbonXml, type VaultSecret } from '../edit/carbon';
+import { patchCatalina, readCatalina } from '../edit/catalina';
+import { formatKeystorePath, normalizeConfigPath } from '../edit/paths';
+import { setProperty } from '../edit/properties';
+import { patchSecPolicy, parsePolicy, readSecPolicy } from '../edit/sec-policy';
+import type { CurrentSetting, KeystoreTarget, SettingEdit } from '../edit/types';
+import type { XmlEditContext } from '../edit/xml-edit';
+import type { HomeLayout } from '../home/layout';
+import { decodeText, encodeText } from '../text/codec';
+import { applyEdits, lineIndex } from '../text/patcher';
+import { parseXml } from '../xml/document';
+import type { ChangeSet, FileChange, KsFunction, SettingChange } from './types';
+
+export type Targets = Partial<Record<KsFunction, KeystoreTarget>>;
+
+export interface PlanInput {
+  layout: HomeLayout;
+  /** Bytes of every file the layout names (missing ones absent). */
+  files: Map<string, Buffer>;
+  targets: Targets;
+  confirmInternalKeystoreChange?: boolean;
+}
+
+function bytesOf(input: PlanInput, rel: string): Buffer {
+  const b = input.files.get(rel);
+  if (!b) throw new Error(`planner was not given ${rel}`);
+  return b;
+}
+
+interface XmlFileResult {
+  edits: SettingEdit[];
+  warnings: string[];
+  vaultSecrets?: VaultSecret[];
+}
+
+/** Decode, parse, patch, re-encode and re-parse one XML file. */
+function changeXmlFile(
+  input: PlanInput,
+  rel: string,
+  patch: (ctx: XmlEditContext) => XmlFileResult,
+  secrets: Set<string>,
+  read: (ctx: XmlEditContext) => CurrentSetting[],
+): { change: FileChange; warnings: string[]; vaultSecrets: VaultSecret[] } {
+  const before = bytesOf(input, rel);
+  const { text, encoding } = decodeText(before, rel);
+  const doc = parseXml(text, rel);
+  const ctx: XmlEditContext = { doc, encoding, file: rel };
+  for (const s of read(ctx)) {
+    if (s.password) secrets.add(s.password);
+    if (s.keyPassword) secrets.add(s.keyPassword);
+  }
+  const result = patch(ctx);
+  return { ...finish(rel, before, text, encoding, result.edits, (t) => parseXml(t, rel)), warnings: result.warnings, vaultSecrets: result.vaultSecrets ?? [] };
+}
+
+function finish(rel: string, before: Buffer, text: string, encoding: 'utf8' | 'latin1', edits: SettingEdit[], reparse: (t: string) => unknown): { change: FileChange } {
+  const afterText = applyEdits(text, edits);
+  const after = afterText === text ? before : encodeText(afterText, encoding, rel);
+  if (afterText !== text) {
+    try {
+      reparse(afterText);
+    } catch (e) {
+      throw new Error(`internal error: the edit of ${rel} would not parse back (${(e as Error).message})`);
+    }
+  }
+  const lines = lineIndex(text);
+  const changes: SettingChange[] = edits
+    .sort((a, b) => a.start - b.start)
+    .map((e) => ({ line: lines(e.start), setting: e.setting, from: e.from, to: e.to, secret: e.secret, function: e.function }));
+  const notes = edits.filter((e) => e.note).map((e) => `${rel}: ${e.note}`);
+  return { change: { path: rel, before, after, changes, notes } };
+}
+
+const sameKeystore = (a: { location?: string; alias?: string } | undefined, b: { location?: string; alias?: string } | undefined) =>
+  normalizeConfigPath(a?.location ?? '') === normalizeConfigPath(b?.location ?? '') && (a?.alias ?? '') === (b?.alias ?? '');
+
+/**
+ * The keystore that encrypts internal data now, and after the plan. Before kernel 4.4.35 (no
+ * InternalKeyStore) the primary keystore does that job.
+ */
+export function internalKeystoreChange(current: ReturnType<typeof readCarbonXml>, targets: Targets): { from: string; to: string } | null {
+  const now = current.internal ?? current.primary;
+  if (!now) return null;
+  let next: { location?: string; alias?: string } = now;
+  if (targets.internal) next = { location: formatKeystorePath(targets.internal, 'carbonHome'), alias: targets.internal.alias };
+  else if (!current.internal && targets.primary) next = { location: formatKeystorePath(targets.primary, 'carbonHome'), alias: targets.primary.alias };
+  if (sameKeystore(now, next)) return null;
+  return { from: `${now.location} (alias ${now.alias})`, to: `${next.location} (alias ${next.alias})` };
+}
+
+export function planChanges(input: PlanInput): ChangeSet {
+  const { layout, targets } = input;
+  if (layout.era === 'toml') {
+    throw new KsError('HOME_GENERATED', `${layout.home} is configured by ${layout.confDir}/deployment.toml: the server regenerates carbon.xml, catalina-server.xml and axis2.xml from it at every start, so edits to them would be lost`, {
+      hint: 'Change the [keystore.*] and [truststore] tables of deployment.toml instead.',
+    });
+  }
+  const secrets = new Set<string>();
+  for (const t of Object.values(targets)) {
+    if (!t) continue;
+    secrets.add(t.password);
+    secrets.add(t.keyPassword);
+  }
+  const files: FileChange[] = [];
+  const warnings: string[] = [];
+  const vault: VaultSecret[] = [];
+
+  if (targets.primary || targets.internal || targets.truststore) {
+    const rel = layout.files.carbon;
+    if (!rel) throw new KsError('FILE_MISSING', `${layout.confDir}/carbon.xml is missing`, { hint: 'primary, internal and truststore live in carbon.xml.' });
+    const r = changeXmlFile(
+      input,
+      rel,
+      (ctx) => {
+        const current = readCarbonXml(ctx.doc);
+        const change = internalKeystoreChange(current, targets);
+        if (change && !input.confirmInternalKeystoreChange) {
+          const why = current.internal ? 'Security/InternalKeyStore' : 'the primary keystore (this home has no Security/InternalKeyStore, so the primary keystore encrypts internal data)';
+          throw new KsError(
+            'INTERNAL_KEYSTORE_CHANGE',
+            `this plan changes the keystore that encrypts internal data, ${why}: from ${change.from} to ${change.to}. Data the server has already encrypted (passwords in the registry and databases, OAuth secrets, Secure Vault values) can no longer be decrypted after this change`,
+            {
+              file: rel,
+              hint: 'Keep the old keystore for internal encryption unless you have migrated the encrypted data. If you have, add "confirmInternalKeystoreChange": true to the plan.',
+            },
+          );
+        }
+        if (change) warnings.push(`internal data encryption moves from ${change.from} to ${change.to}: data already encrypted with the old key must be re-encrypted (WSO2 data migration / cipher tool)`);
+        return patchCarbonXml(ctx, { primary: targets.primary, internal: targets.internal, truststore: targets.truststore });
+      },
+      secrets,
+      (ctx) => {
+        const c = readCarbonXml(ctx.doc);
+        return [c.primary, c.internal, c.truststore].filter((x): x is CurrentSetting => Boolean(x));
+      },
+    );
+    files.push(r.change);
+    warnings.push(...r.warnings);
+    vault.push(...r.vaultSecrets);
+  }
+
+  if (targets.tls || targets.truststore) {
+    const rel = layout.files.catalina;
+    if (!rel) {
+      if (targets.tls) warnings.push(`tls: ${layout.confDir}/tomcat/catalina-server.xml is missing; nothing changed for Tomcat`);
+    } else {
+      const text = decodeText(bytesOf(input, rel), rel).text;
+      const current = readCatalina(parseXml(text, rel));
+      const hasKeyHolder = current.some((c) => c.function === 'tls');
+      if (targets.tls && !hasKeyHolder) warnings.push(`tls: ${rel} has no SSL Connector with a keystore; nothing changed there`);
+      if (hasKeyHolder || current.some((c) => c.function === 'truststore')) {
+        const r = changeXmlFile(input, rel, (ctx) => patchCatalina(ctx, { tls: hasKeyHolder ? targets.tls : undefined, truststore: targets.truststore }), secrets, (ctx) => readCatalina(ctx.doc));
+        if (r.change.changes.length || targets.tls) files.push(r.change);
+        warnings.push(...r.warnings);
+      }
+    }
+  }
+
+  if (targets.axis2 || targets.truststore) {
+    let any = false;
+    for (const rel of layout.files.axis2) {
+      const text = decodeText(bytesOf(input, rel), rel).text;
+      const current = readAxis2(parseXml(text, rel));
+      if (current.length === 0) continue;
+      const relevant = current.some((c) => (c.function === 'axis2' && targets.axis2) || (c.function === 'truststore' && targets.truststore));
+      if (!relevant) continue;
+      if (current.some((c) => c.function === 'axis2')) any = true;
+      const r = changeXmlFile(input, rel, (ctx) => patchAxis2(ctx, { axis2: targets.axis2, truststore: targets.truststore }), secrets, (ctx) => readAxis2(ctx.doc));
+      files.push(r.change);
+      warnings.push(...r.warnings);
+      vault.push(...r.vaultSecrets);
+    }
+    if (targets.axis2 && !any) warnings.push(`axis2: no ${layout.confDir}/axis2/*.xml has an active https transport with a keystore (in this product they are commented out); nothing changed`);
+  }
+
+  if (targets.secPolicy) {
+    const rel = layout.files.secPolicy;
+    const bytes = rel ? input.files.get(rel) : undefined;
+    if (!rel || !bytes) warnings.push(`secPolicy: ${layout.confDir}/sec.policy is missing; nothing changed`);
+    else {
+      const { text, encoding } = decodeText(bytes, rel);
+      if (!parsePolicy(text, rel).keystore) warnings.push(`secPolicy: ${rel} has no keystore entry; nothing changed`);
+      else {
+        const r = patchSecPolicy(text, rel, targets.secPolicy);
+        const { change } = finish(rel, bytes, text, encoding, r.edits, (t) => readSecPolicy(t, rel));
+        files.push(change);
+        warnings.push(...r.warnings);
+      }
+    }
+  }
+
+  if (vault.length) files.push(changeCipherText(input, vault, warnings));
+
+  return { home: layout.home, files, warnings, secrets: [...secrets].filter((s) => s.length > 0) };
+}
+
+/**
+ * Secure Vault: a password element that carries svns:secretAlias holds only a placeholder; the real
+ * value lives encrypted in cipher-text.properties. We never put a clear password into the config:
+ * the new value goes into cipher-text.properties as `alias=[value]`, which `ciphertool.sh
+ * -Dconfigure` encrypts before the next start.
+ */
+function changeCipherText(input: PlanInput, vault: VaultSecret[], warnings: string[]): FileChange {
+  const rel = input.layout.files.cipherText ?? `${input.layout.confDir}/security/cipher-text.properties`;
+  const before = input.files.get(rel) ?? Buffer.alloc(0);
+  const { text, encoding } = decodeText(before, rel);
+  let after = text;
+  const changes: SettingChange[] = [];
+  const seen = new Set<string>();
+  for (const v of vault) {
+    if (seen.has(v.alias)) continue;
+    seen.add(v.alias);
+    const e = setProperty(after, v.alias, `[${v.value}]`);
+    if (!e) continue;
+    after = applyEdits(after, [e]);
+    changes.push({ line: e.line, setting: v.alias, from: e.from ? '(encrypted)' : '', to: v.value, secret: true, function: 'other' });
+  }
+  warnings.push(
+    `Secure Vault: ${[...seen].join(', ')} now hold the new password in clear in ${rel}, in brackets. Run ciphertool.sh -Dconfigure (bin/ciphertool.sh) before starting the server: it encrypts every bracketed value.`,
+  );
+  const notes = [`${rel}: new Secure Vault values for ${[...seen].join(', ')} (run ciphertool.sh -Dconfigure)`];
+  return { path: rel, before, after: after === text ? before : encodeText(after, encoding, rel), changes, notes };
+}
