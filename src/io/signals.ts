@@ -9,6 +9,9 @@
  * finish; in `exit` mode the process still exits with that code once the lock is released.
  * A second signal while rolling back is also only recorded (rollback is short); SIGKILL cannot be
  * caught at all, and the next run's `recoverUnfinished` handles that.
+ * Known gap: a signal that arrives in the instant between releasing the lock and removing these
+ * handlers can be dropped by Node (its watcher is closed before the handler runs). The transaction has
+ * then completed and the home is consistent; only the exit code is lost.
  */
 import { KsError } from '../errors';
 
