@@ -58,6 +58,25 @@ describe('scanToml', () => {
     expect(getTomlValue(doc, 'keystore.tls', 'password')).toBeUndefined();
   });
 
+  it('steps over multi-line arrays with comments and inline tables inside', () => {
+    const text = [
+      '[server]',
+      'list = [',
+      '  { password = "in array" }, # [keystore.tls]',
+      '  "]", \'[truststore]\',',
+      ']',
+      'when = 1979-05-27 07:32:00Z # a date-time with a space',
+      '[truststore]',
+      'password = "p"',
+      '',
+    ].join('\n');
+    const doc = scanToml(text);
+    expect(doc.tables.map((t) => t.name)).toEqual(['server', 'truststore']);
+    expect(doc.entries.map((e) => e.path.join('.'))).toEqual(['server.list', 'server.when', 'truststore.password']);
+    expect(getTomlValue(doc, 'server', 'when')?.raw).toBe('1979-05-27 07:32:00Z');
+    expect(set(text, 'truststore', { password: 'q', type: 'PKCS12' })).toBe(text.replace('password = "p"\n', 'password = "q"\ntype = "PKCS12"\n'));
+  });
+
   it('reports malformed TOML as TOML_MALFORMED with the line', () => {
     const text = '[server]\nhostname = "localhost"\n\n[keystore.primary]\npassword = "unterminated\n';
     expect(() => scanToml(text, { file: 'repository/conf/deployment.toml' })).toThrow(
