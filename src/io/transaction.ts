@@ -195,6 +195,7 @@ async function recoverLocked(home: string, fs: FsOps): Promise<RecoverResult> {
 /**
  * If a previous run died mid-transaction, put every original back and remove its partial checkpoint.
  * Every command calls this first. Creates nothing when there is nothing to recover (dry runs stay clean).
+ * If another live wso2-keystore holds the lock, its `.partial` is its work in progress: LOCKED, untouched.
  */
 export async function recoverUnfinished(home: string, opts: LockOptions = {}): Promise<RecoverResult> {
   const fs = opts.fsOps ?? realFsOps;

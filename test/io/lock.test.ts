@@ -85,3 +85,12 @@ test('two overlapping runs in one process: the second is refused, the first comp
   expect((inner as KsError).code).toBe('LOCKED');
   expect(lockExists(home)).toBe(false);
 });
+
+test('recoverUnfinished leaves a live run\'s partial checkpoint alone (LOCKED)', async () => {
+  const { recoverUnfinished } = await import('../../src/io');
+  plantLock({ pid: process.ppid, hostname: os.hostname(), time: new Date().toISOString() });
+  const partial = path.join(home, '.wso2-keystore/backups/20261125T193712Z-3f9a.partial');
+  fs.mkdirSync(partial, { recursive: true });
+  await expect(recoverUnfinished(home)).rejects.toMatchObject({ code: 'LOCKED' });
+  expect(fs.existsSync(partial)).toBe(true);
+});
