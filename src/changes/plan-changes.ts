@@ -229,5 +229,5 @@ function changeCipherText(input: PlanInput, vault: VaultSecret[], warnings: stri
     `Secure Vault: ${[...seen].join(', ')} now hold the new password in clear in ${rel}, in brackets. Run ciphertool.sh -Dconfigure (bin/ciphertool.sh) before starting the server: it encrypts every bracketed value.`,
   );
   const notes = [`${rel}: new Secure Vault values for ${[...seen].join(', ')} (run ciphertool.sh -Dconfigure)`];
-  return { path: rel, before, after: after === text ? before : encodeText(after, encoding, rel), changes, notes };
+  return { path: rel, before, after: after === text ? before : encodeText(after, encoding, rel), changes, notes, created: !input.files.has(rel) };
 }

@@ -30,6 +30,10 @@ export interface FileChange {
   changes: SettingChange[];
   /** Human-readable notes (never a password), e.g. "inserted Security/InternalKeyStore from templates/". */
   notes: string[];
+  /** A binary file (a truststore with an imported certificate): shown as a note, never as a text diff. */
+  binary?: boolean;
+  /** The file does not exist yet: apply creates it, restore deletes it. */
+  created?: boolean;
 }
 
 export interface ChangeSet {

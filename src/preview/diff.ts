@@ -22,6 +22,7 @@ function paint(line: string, color: boolean): string {
 }
 
 export function fileDiff(f: FileChange, opts: RenderOptions): string {
+  if (f.binary) return f.before.equals(f.after) ? '' : paint(`Binary file ${f.path}: ${f.before.length} → ${f.after.length} bytes\n`, opts.color);
   const before = maskPasswords(f.path, decodeText(f.before, f.path).text);
   const after = maskPasswords(f.path, decodeText(f.after, f.path).text);
   if (before === after && f.before.equals(f.after)) return '';

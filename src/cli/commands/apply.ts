@@ -1,0 +1,148 @@
+/**
+ * `apply --plan FILE [HOME]`: plan → checks → change set → dry-run view, or backup + atomic writes.
+ * Nothing is written before every keystore has opened, every check has passed and every edit has
+ * parsed back.
+ */
+import { readFileSync, existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { relative, resolve, sep } from 'node:path';
+import { KsError } from '../../errors';
+import { planChanges } from '../../changes/plan-changes';
+import type { ChangeSet } from '../../changes/types';
+import { readCarbonXml } from '../../edit/carbon';
+import { normalizeConfigPath } from '../../edit/paths';
+import { detectHome, type HomeLayout } from '../../home/layout';
+import { readHomeFiles } from '../../home/read-files';
+import { checkPlanKeystores, type TruststoreRef } from '../../plan/check-keystores';
+import { parsePlan, planSecrets, type Plan } from '../../plan/plan';
+import { resolveKeystores, targetsOf, type ResolvedKeystore } from '../../plan/targets';
+import { jsonFiles, renderDiff, renderSummary } from '../../preview/diff';
+import { decodeText } from '../../text/codec';
+import { parseXml } from '../../xml/document';
+import { applyTransaction } from '../../io';
+import { confirmOrRefuse } from '../confirm';
+import type { CliIo } from '../io';
+import { Out } from '../output';
+import { recoverFirst } from './recover';
+
+export interface ApplyOptions {
+  plan: string;
+  home?: string;
+  dryRun?: boolean;
+  yes?: boolean;
+  json?: boolean;
+  importCert?: boolean;
+}
+
+function readKeystoreFile(absPath: string, name: string): Buffer {
+  if (!existsSync(absPath)) {
+    throw new KsError('KEYSTORE_INVALID', `keystores.${name}: ${absPath} does not exist`, { hint: 'Copy the keystore into place first (usually repository/resources/security/).' });
+  }
+  if (!statSync(absPath).isFile()) throw new KsError('KEYSTORE_INVALID', `keystores.${name}: ${absPath} is not a file`);
+  return readFileSync(absPath);
+}
+
+/** The truststore the home will use after the plan: the plan's, or the one carbon.xml names now. */
+function truststoreRef(layout: HomeLayout, files: Map<string, Buffer>, plan: Plan, resolved: Map<string, ResolvedKeystore>): TruststoreRef | null {
+  const name = plan.functions.truststore;
+  if (name) {
+    const r = resolved.get(name)!;
+    return { path: r.homeRelPath ?? r.absPath, absPath: r.absPath, password: r.password, type: r.type, source: `keystores.${name}` };
+  }
+  const rel = layout.files.carbon;
+  if (!rel || !files.get(rel)) return null;
+  try {
+    const cur = readCarbonXml(parseXml(decodeText(files.get(rel)!, rel).text, rel)).truststore;
+    if (!cur?.location) return null;
+    const p = normalizeConfigPath(cur.location);
+    const absPath = resolve(layout.home, p);
+    const inside = !relative(layout.home, absPath).startsWith('..');
+    return {
+      path: inside ? relative(layout.home, absPath).split(sep).join('/') : absPath,
+      absPath,
+      password: cur.secretAlias ? undefined : cur.password,
+      type: cur.type === 'PKCS12' || cur.type === 'JKS' ? cur.type : undefined,
+      source: `${rel} Security/TrustStore`,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** Build the change set for a plan (also used by the wizard). */
+export async function buildChangeSet(
+  layout: HomeLayout,
+  plan: Plan,
+  env: NodeJS.ProcessEnv,
+  opts: { importCert?: boolean } = {},
+): Promise<ChangeSet> {
+  const resolved = resolveKeystores(plan, layout.home, env, readKeystoreFile);
+  const files = await readHomeFiles(layout);
+  const check = checkPlanKeystores(plan, resolved, (p) => readFileSync(p), {
+    truststore: truststoreRef(layout, files, plan, resolved),
+    importCert: opts.importCert,
+    home: layout.home,
+  });
+  const cs = planChanges({ layout, files, targets: targetsOf(plan, resolved), confirmInternalKeystoreChange: plan.confirmInternalKeystoreChange });
+  if (check.truststoreChange) cs.files.push(check.truststoreChange);
+  cs.warnings.unshift(...check.warnings);
+  return cs;
+}
+
+export async function applyCommand(opts: ApplyOptions, io: CliIo): Promise<number> {
+  const out = new Out(io);
+  try {
+    const home = resolve(io.cwd, opts.home ?? '.');
+    const layout = detectHome(home);
+    let planText: string;
+    try {
+      planText = await readFile(resolve(io.cwd, opts.plan), 'utf8');
+    } catch (e) {
+      throw new KsError('PLAN_INVALID', `cannot read the plan file ${opts.plan}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    const plan = parsePlan(planText);
+    out.addSecrets(planSecrets(plan, io.env));
+    const recovered = await recoverFirst(layout.home, out, { dryRun: opts.dryRun, json: opts.json });
+
+    const cs = await buildChangeSet(layout, plan, io.env, { importCert: opts.importCert });
+    const changed = cs.files.filter((f) => !f.before.equals(f.after));
+    const view = { color: io.color && !opts.json };
+
+    if (opts.dryRun || changed.length === 0) {
+      if (opts.json) out.json({ changed: changed.length > 0, backup: null, dryRun: Boolean(opts.dryRun), files: jsonFiles(cs), warnings: cs.warnings, recovered });
+      else {
+        if (opts.dryRun) out.out(renderDiff(cs, view));
+        out.out(renderSummary(cs, view));
+        if (opts.dryRun && changed.length) out.out('Dry run: nothing was written.\n');
+      }
+      return 0;
+    }
+
+    if (!opts.json) out.out(renderDiff(cs, view) + renderSummary(cs, view));
+    const ok = await confirmOrRefuse(io, `Apply these changes to ${changed.length} file(s)?`, { yes: opts.yes, what: 'apply' });
+    if (!ok) {
+      out.err('Nothing was written.\n');
+      return 1;
+    }
+    const notes = cs.files.flatMap((f) => [
+      ...f.changes.map((c) => `${f.path}:${c.line} ${c.function} ${c.setting}${c.secret ? ' (password changed)' : ` → ${c.to}`}`),
+      ...f.notes,
+    ]);
+    const { id } = await applyTransaction(
+      layout.home,
+      changed.map((f) => ({ path: f.path, before: f.created ? null : f.before, after: f.after })),
+      { command: `apply --plan ${opts.plan}`, notes },
+    );
+    if (opts.json) out.json({ changed: true, backup: id, files: jsonFiles(cs), warnings: cs.warnings, recovered });
+    else {
+      out.out(`\nApplied. Backup: ${id}\n`);
+      out.out(`To undo:  wso2-keystore restore ${shellQuote(layout.home)} --id ${id}\n`);
+      out.out('Restart the server for the change to take effect.\n');
+    }
+    return 0;
+  } catch (e) {
+    return out.fail(e, opts.json);
+  }
+}
+
+export const shellQuote = (s: string) => (/^[A-Za-z0-9_./:=@-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);

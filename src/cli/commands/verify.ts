@@ -1,0 +1,150 @@
+/**
+ * `verify [HOME]`: the `nginx -t` of this tool. For every function the home has, open the keystore
+ * its config names with the password the config holds, check the alias and the key, and check that
+ * the key's certificate is in the configured truststore. One line per setting; exit 1 if any fails.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { isKsError } from '../../errors';
+import { readAxis2 } from '../../edit/axis2';
+import { readCarbonXml } from '../../edit/carbon';
+import { readCatalina } from '../../edit/catalina';
+import { normalizeConfigPath } from '../../edit/paths';
+import { readSecPolicy } from '../../edit/sec-policy';
+import type { CurrentSetting } from '../../edit/types';
+import { detectHome, type HomeLayout } from '../../home/layout';
+import { readHomeFiles } from '../../home/read-files';
+import type { Keystore } from '../../keystore/types';
+import { decodeText } from '../../text/codec';
+import { parseXml } from '../../xml/document';
+import type { CliIo } from '../io';
+import { Out } from '../output';
+import { recoverFirst } from './recover';
+
+export interface VerifyLine {
+  function: string;
+  path: string;
+  line: number;
+  owner: string;
+  keystore: string | null;
+  ok: boolean;
+  message: string;
+  warnings: string[];
+}
+
+/** Every keystore setting of a home, as the files say now. */
+export function currentSettings(layout: HomeLayout, files: Map<string, Buffer>): Array<CurrentSetting & { path: string }> {
+  const out: Array<CurrentSetting & { path: string }> = [];
+  const xml = (rel: string | undefined) => (rel && files.get(rel) ? parseXml(decodeText(files.get(rel)!, rel).text, rel) : null);
+  const f = layout.files;
+  const carbon = xml(f.carbon);
+  if (carbon && f.carbon) {
+    const c = readCarbonXml(carbon);
+    for (const s of [c.primary, c.internal, c.truststore]) if (s) out.push({ ...s, path: f.carbon });
+  }
+  const cat = xml(f.catalina);
+  if (cat && f.catalina) for (const s of readCatalina(cat)) out.push({ ...s, path: f.catalina });
+  for (const rel of f.axis2) {
+    const d = xml(rel);
+    if (d) for (const s of readAxis2(d)) out.push({ ...s, path: rel });
+  }
+  if (f.secPolicy && files.get(f.secPolicy)) {
+    const s = readSecPolicy(decodeText(files.get(f.secPolicy)!, f.secPolicy).text, f.secPolicy);
+    if (s) out.push({ ...s, path: f.secPolicy });
+  }
+  return out;
+}
+
+export async function verifyHome(layout: HomeLayout, now = new Date()): Promise<VerifyLine[]> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ks = require('../../keystore') as typeof import('../../keystore');
+  const files = await readHomeFiles(layout);
+  const settings = currentSettings(layout, files);
+  const lines: VerifyLine[] = [];
+  const cache = new Map<string, Keystore>();
+  const abs = (loc: string) => resolve(layout.home, normalizeConfigPath(loc));
+  const open = (loc: string, password: string, type?: string): { store: Keystore; bytes: Buffer } => {
+    const p = abs(loc);
+    const bytes = readFileSync(p);
+    const key = `${p}\0${password}`;
+    let store = cache.get(key);
+    if (!store) {
+      store = ks.openKeystore(bytes, { password, declaredType: type === 'JKS' || type === 'PKCS12' ? type : undefined, label: loc });
+      cache.set(key, store);
+    }
+    return { store, bytes };
+  };
+  const trust = settings.find((s) => s.function === 'truststore' && s.owner === 'Security/TrustStore');
+  let trustStore: Keystore | null = null;
+  if (trust?.location && trust.password && !trust.secretAlias) {
+    try {
+      trustStore = open(trust.location, trust.password, trust.type).store;
+    } catch {
+      trustStore = null; // reported on its own line below
+    }
+  }
+  for (const s of settings) {
+    const base = { function: s.function, path: s.path, line: s.line, owner: s.owner, keystore: s.location ?? null, warnings: [] as string[] };
+    try {
+      if (!s.location) throw new Error('no keystore location is set');
+      if (s.function === 'secPolicy') {
+        // sec.policy names no password: check the file exists and is the primary keystore's type.
+        const p = abs(s.location);
+        if (!existsSync(p)) throw new Error(`${s.location} does not exist`);
+        const primary = settings.find((x) => x.function === 'primary');
+        if (primary?.location && abs(primary.location) === p && primary.alias && s.alias && primary.alias !== s.alias) {
+          base.warnings.push(`grant signedBy "${s.alias}" differs from the primary key alias "${primary.alias}"`);
+        }
+        lines.push({ ...base, ok: true, message: `${s.location} exists` });
+        continue;
+      }
+      if (!existsSync(abs(s.location))) throw new Error(`${s.location} does not exist`);
+      if (s.secretAlias) {
+        lines.push({ ...base, ok: true, message: `password is in Secure Vault (${s.secretAlias}); not checked` });
+        continue;
+      }
+      if (s.password === undefined) throw new Error('no password is set');
+      const { store, bytes } = open(s.location, s.password, s.type);
+      if (s.function === 'truststore') {
+        lines.push({ ...base, ok: true, message: `${store.type}, ${store.entries.length} entries, opens with its password` });
+        continue;
+      }
+      let alias = s.alias;
+      const keys = store.entries.filter((e) => e.kind === 'privateKey');
+      if (!alias) {
+        if (keys.length !== 1) throw new Error(`no alias is set and the keystore holds ${keys.length} private keys`);
+        alias = keys[0].alias;
+      }
+      const cert = ks.checkKeyEntry(store, bytes, { alias, storePassword: s.password, keyPassword: s.keyPassword ?? s.password, label: s.location });
+      base.warnings.push(...ks.certificateWarnings(cert, now).filter((w) => s.function === 'primary' || s.function === 'internal' || !/Secure Vault|internal data/.test(w)));
+      if (trustStore && !ks.containsCertificate(trustStore, cert.sha256)) {
+        base.warnings.push(`its certificate (${cert.subject}) is not in the truststore ${trust!.location}: clients that use it fail with "PKIX path building failed"`);
+      }
+      lines.push({ ...base, ok: !base.warnings.some((w) => /expired/.test(w)), message: `key "${alias}" opens (${cert.subject}, valid until ${cert.notAfter.toISOString().slice(0, 10)})` });
+    } catch (e) {
+      lines.push({ ...base, ok: false, message: isKsError(e) ? e.message : (e as Error).message });
+    }
+  }
+  return lines;
+}
+
+export async function verifyCommand(opts: { home?: string; json?: boolean }, io: CliIo): Promise<number> {
+  const out = new Out(io);
+  try {
+    const layout = detectHome(resolve(io.cwd, opts.home ?? '.'));
+    await recoverFirst(layout.home, out, { json: opts.json });
+    const lines = await verifyHome(layout);
+    const ok = lines.every((l) => l.ok);
+    if (opts.json) out.json({ ok, checks: lines });
+    else {
+      for (const l of lines) {
+        out.out(`${l.ok ? 'OK  ' : 'FAIL'}  ${l.function.padEnd(10)} ${l.path}:${l.line} ${l.owner}: ${l.message}\n`);
+        for (const w of l.warnings) out.out(`      warning: ${w}\n`);
+      }
+      out.out(ok ? 'All keystore settings check out.\n' : 'Some settings would stop the server or break TLS: fix the lines marked FAIL.\n');
+    }
+    return ok ? 0 : 1;
+  } catch (e) {
+    return out.fail(e, opts.json);
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * Open and check every keystore a plan puts in service, before any edit is computed: the failures
+ * that stop a WSO2 server at start ("Keystore was tampered with, or password was incorrect",
+ * "Cannot recover key", a missing alias, PKIX path building failed) are all knowable now.
+ */
+import { isAbsolute } from 'node:path';
+import { KsError, isKsError } from '../errors';
+import type { FileChange, KsFunction } from '../changes/types';
+import type { CertInfo, Keystore } from '../keystore/types';
+import type { ResolvedKeystore } from './targets';
+import type { Plan } from './plan';
+
+/** Functions whose keystore must hold a usable private key. */
+const KEY_FUNCTIONS: KsFunction[] = ['primary', 'internal', 'tls', 'axis2', 'secPolicy'];
+
+export interface KeystoreCheck {
+  warnings: string[];
+  /** Leaf certificate of the key each keystore serves with. */
+  certs: Map<string, CertInfo>;
+  /** The truststore with the missing certificates added (only with importCert). */
+  truststoreChange?: FileChange;
+}
+
+export interface TruststoreRef {
+  /** HOME-relative or absolute path. */
+  path: string;
+  absPath: string;
+  password?: string;
+  type?: 'JKS' | 'PKCS12';
+  /** Where the setting was read from, for messages. */
+  source: string;
+}
+
+function withContext(e: unknown, name: string, fns: string[]): never {
+  if (isKsError(e)) {
+    throw new KsError(e.code, `keystore "${name}" (for ${fns.join(', ')}): ${e.message}`, { hint: e.hint ?? `Check keystores.${name} in the plan.`, file: e.file, line: e.line });
+  }
+  throw e;
+}
+
+export function checkPlanKeystores(
+  plan: Plan,
+  resolved: Map<string, ResolvedKeystore>,
+  readBytes: (absPath: string) => Buffer,
+  opts: { now?: Date; truststore?: TruststoreRef | null; importCert?: boolean; home: string },
+): KeystoreCheck {
+  // Loaded here, not at the top: node-forge (PKCS12) costs start-up time that scan and --version do not need.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ks = require('../keystore') as typeof import('../keystore');
+  const now = opts.now ?? new Date();
+  const warnings: string[] = [];
+  const certs = new Map<string, CertInfo>();
+  const opened = new Map<string, { store: Keystore; bytes: Buffer }>();
+
+  const fnsOf = (name: string) => (Object.entries(plan.functions) as [KsFunction, string][]).filter(([, n]) => n === name).map(([f]) => f);
+  for (const [name, r] of resolved) {
+    const fns = fnsOf(name);
+    const bytes = readBytes(r.absPath);
+    let store: Keystore;
+    try {
+      store = ks.openKeystore(bytes, { password: r.password, declaredType: r.declaredType, label: r.homeRelPath ?? r.absPath });
+    } catch (e) {
+      withContext(e, name, fns);
+    }
+    opened.set(name, { store, bytes });
+    const keys = store.entries.filter((e) => e.kind === 'privateKey');
+    r.keyEntryCount = keys.length;
+    const keyFns = fns.filter((f) => KEY_FUNCTIONS.includes(f));
+    if (keyFns.length === 0) continue;
+    let alias = r.alias;
+    if (!alias) {
+      if (keys.length !== 1) {
+        withContext(
+          new KsError('ALIAS_MISSING', `it holds ${keys.length} private keys (${keys.map((k) => k.alias).join(', ') || 'none'}), so the plan must name one with "alias"`),
+          name,
+          keyFns,
+        );
+      }
+      alias = keys[0].alias;
+    }
+    let cert: CertInfo;
+    try {
+      cert = ks.checkKeyEntry(store, bytes, { alias, storePassword: r.password, keyPassword: r.keyPassword, label: r.homeRelPath ?? r.absPath });
+      const ws = ks.checkCertificate(cert, { now, allowExpired: r.allowExpired });
+      const encrypts = keyFns.includes('internal') || keyFns.includes('primary');
+      for (const w of ws) {
+        if (!encrypts && /Secure Vault|internal data/.test(w)) continue;
+        warnings.push(`keystore "${name}" (${alias}): ${w}`);
+      }
+    } catch (e) {
+      withContext(e, name, keyFns);
+    }
+    certs.set(name, cert);
+  }
+
+  // Trust: each certificate put in service should be in the truststore the home will use.
+  const trust = opts.truststore;
+  if (trust && certs.size > 0) {
+    let trustStore: Keystore | null = null;
+    let trustBytes: Buffer | null = null;
+    try {
+      trustBytes = readBytes(trust.absPath);
+      if (!trust.password) throw new KsError('KEYSTORE_PASSWORD', 'its password is not in clear in the config (Secure Vault?)');
+      trustStore = ks.openKeystore(trustBytes, { password: trust.password, declaredType: trust.type, label: trust.path });
+    } catch (e) {
+      warnings.push(`could not check the truststore ${trust.path} (${trust.source}): ${isKsError(e) ? e.message : (e as Error).message}`);
+    }
+    if (trustStore && trustBytes) {
+      const missing = [...certs].filter(([, c]) => !ks.containsCertificate(trustStore!, c.sha256));
+      if (missing.length && !opts.importCert) {
+        for (const [name, c] of missing) {
+          warnings.push(
+            `the certificate of keystore "${name}" (${c.subject}) is not in the truststore ${trust.path}: clients and other nodes that use it will fail with "PKIX path building failed". Run again with --import-cert to add it.`,
+          );
+        }
+      }
+      if (missing.length && opts.importCert) {
+        if (isAbsolute(trust.path)) {
+          throw new KsError('PLAN_INVALID', `--import-cert: the truststore ${trust.path} lies outside HOME, so it cannot be backed up with the configs`, {
+            hint: `Import by hand: keytool -importcert -keystore ${trust.path} -alias <alias> -file cert.pem`,
+          });
+        }
+        let bytes = trustBytes;
+        const notes: string[] = [];
+        for (const [name, c] of missing) {
+          const alias = (resolved.get(name)!.alias ?? name).toLowerCase();
+          bytes = ks.addTrustedCertificate(bytes, { type: trustStore.type, password: trust.password!, alias, certDer: c.der, label: trust.path });
+          notes.push(`${trust.path}: imported the certificate of "${name}" (${c.subject}) as "${alias}"`);
+        }
+        opts.truststore = trust;
+        return {
+          warnings,
+          certs,
+          truststoreChange: {
+            path: trust.path,
+            before: trustBytes,
+            after: bytes,
+            changes: missing.map(([name, c]) => ({ line: 0, setting: 'trusted certificate', from: '', to: `${(resolved.get(name)!.alias ?? name).toLowerCase()} (${c.sha256})`, secret: false, function: 'truststore' })),
+            notes,
+            binary: true,
+          },
+        };
+      }
+    }
+  }
+  return { warnings, certs };
+}

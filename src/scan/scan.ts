@@ -1,0 +1,163 @@
+/**
+ * `scan`: every keystore reference in a home's config tree — what `grep -rn '\.jks'` shows in the
+ * WSO2 docs, plus PKCS12 — with the setting that holds it and the function it serves (`other` for
+ * files this tool does not manage, such as identity.xml or sslprofiles.xml).
+ *
+ * Cheap first: files are read once and searched with one regex; only files with a hit are parsed
+ * (XML, to name the setting and to drop references inside comments). Reads run a few at a time.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { readAxis2 } from '../edit/axis2';
+import { readCarbonXml } from '../edit/carbon';
+import { readCatalina } from '../edit/catalina';
+import { readSecPolicy } from '../edit/sec-policy';
+import type { CurrentSetting } from '../edit/types';
+import type { HomeLayout } from '../home/layout';
+import { decodeText } from '../text/codec';
+import { lineIndex } from '../text/patcher';
+import { parseXml, pathOf, type XmlDocument } from '../xml/document';
+
+export interface Reference {
+  path: string;
+  line: number;
+  setting: string;
+  value: string;
+  function: string;
+}
+
+const REF_RE = /[^\s"'<>=,;()[\]{}]*\.(?:jks|p12|pfx|jceks)(?![A-Za-z0-9])/gi;
+const TEXT_EXT = /\.(xml|properties|toml|policy|ya?ml|json|conf|config|xml_PT|txt|cfg|ini)$/i;
+const SKIP_DIRS = new Set(['.wso2-keystore', 'node_modules', '.git', 'logs', 'tmp', 'lib', 'dropins', 'patches', 'components', 'database']);
+
+async function* walk(dir: string): AsyncGenerator<string> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (!SKIP_DIRS.has(e.name)) yield* walk(p);
+    } else if (e.isFile() && TEXT_EXT.test(e.name)) yield p;
+  }
+}
+
+/** The function each line of the managed files serves, from the same readers the planner uses. */
+function functionsByLine(rel: string, layout: HomeLayout, text: string, doc: XmlDocument | null): Map<number, CurrentSetting> {
+  const m = new Map<number, CurrentSetting>();
+  const add = (list: CurrentSetting[], d: XmlDocument | null) => {
+    for (const s of list) {
+      m.set(s.line, s);
+      if (d) continue;
+    }
+  };
+  try {
+    if (rel === layout.files.carbon && doc) {
+      const c = readCarbonXml(doc);
+      add([c.primary, c.internal, c.truststore].filter((x): x is CurrentSetting => Boolean(x)), doc);
+    } else if (rel === layout.files.catalina && doc) add(readCatalina(doc), doc);
+    else if (layout.files.axis2.includes(rel) && doc) add(readAxis2(doc), doc);
+    else if (rel === layout.files.secPolicy) {
+      const s = readSecPolicy(text, rel);
+      if (s) add([s], null);
+    }
+  } catch {
+    /* a file the readers cannot follow is listed as "other" */
+  }
+  return m;
+}
+
+function classifyXml(doc: XmlDocument, offset: number, byLine: Map<number, CurrentSetting>): { setting: string; fn: string } | null {
+  // The innermost element whose start tag or content holds the offset.
+  let best = null as null | { setting: string; el: XmlDocument['elements'][number] };
+  for (const el of doc.elements) {
+    if (el.start > offset) break;
+    if (offset >= el.end) continue;
+    const a = el.attrs.find((x) => offset >= x.valueStart && offset <= x.valueEnd);
+    if (a) best = { setting: `${pathOf(el)}/@${a.name}`, el };
+    else if (offset >= el.openEnd && offset < el.closeStart && el.children.every((c) => offset < c.start || offset >= c.end)) best = { setting: pathOf(el), el };
+  }
+  if (!best) return null; // inside a comment, or between elements: not a setting
+  // The block the readers report starts at the KeyStore/Connector element: walk up to find it.
+  for (let e: typeof best.el | null = best.el; e; e = e.parent) {
+    const s = byLine.get(doc.lineOf(e.start));
+    if (s) return { setting: best.setting, fn: s.function };
+  }
+  return { setting: best.setting, fn: 'other' };
+}
+
+export async function scanHome(layout: HomeLayout, opts: { root?: string; concurrency?: number } = {}): Promise<Reference[]> {
+  const root = opts.root ?? layout.home;
+  const refs: Reference[] = [];
+  const queue: string[] = [];
+  for await (const f of walk(root)) queue.push(f);
+  const concurrency = opts.concurrency ?? 16;
+  let next = 0;
+  const worker = async () => {
+    while (next < queue.length) {
+      const abs = queue[next++];
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(abs);
+      } catch {
+        continue;
+      }
+      const rel = relative(layout.home, abs).split(sep).join('/');
+      refs.push(...scanText(rel, bytes, layout));
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  refs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
+  return refs;
+}
+
+/** References in one file's bytes. Pure. */
+export function scanText(rel: string, bytes: Buffer, layout: HomeLayout): Reference[] {
+  const latin = bytes.toString('latin1');
+  REF_RE.lastIndex = 0;
+  if (!REF_RE.test(latin)) return [];
+  let text: string;
+  try {
+    text = decodeText(bytes, rel).text;
+  } catch {
+    text = latin;
+  }
+  const lines = lineIndex(text);
+  let doc: XmlDocument | null = null;
+  if (/\.xml$/i.test(rel)) {
+    try {
+      doc = parseXml(text, rel);
+    } catch {
+      doc = null;
+    }
+  }
+  const byLine = functionsByLine(rel, layout, text, doc);
+  const out: Reference[] = [];
+  REF_RE.lastIndex = 0;
+  for (let m = REF_RE.exec(text); m; m = REF_RE.exec(text)) {
+    const line = lines(m.index);
+    let setting = 'value';
+    let fn = 'other';
+    if (doc) {
+      const c = classifyXml(doc, m.index, byLine);
+      if (!c) continue;
+      setting = c.setting;
+      fn = c.fn;
+    } else {
+      const lineText = text.slice(text.lastIndexOf('\n', m.index - 1) + 1, m.index);
+      if (/^\s*(#|\/\/|!)/.test(lineText)) continue; // a commented-out line
+      const key = /^\s*([^\s=:]+)\s*[=:]/.exec(lineText)?.[1];
+      if (key) setting = key;
+      const s = byLine.get(line);
+      if (s) {
+        fn = s.function;
+        setting = s.owner;
+      }
+    }
+    out.push({ path: rel, line, setting, value: m[0], function: fn });
+  }
+  return out;
+}
