@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual, X509Certificate } from 'node:crypto';
+import { createDecipheriv, createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual, X509Certificate } from 'node:crypto';
 import { KsError } from '../errors';
 import {
   children,
@@ -15,16 +15,17 @@ import {
 } from './der';
 
 /**
- * PKCS#12 (PFX) read and append, walking the structure ourselves and using node-forge only for the
- * password-based ciphers (PBES2/AES, PKCS#12 PBE 3DES and RC2-40; Node's OpenSSL 3 has no RC2) and
- * for the PKCS#12 key derivation. Why not forge's pkcs12FromAsn1/toPkcs12Asn1:
+ * PKCS#12 (PFX) read and append, walking the structure ourselves with Node's native crypto, and
+ * node-forge only for RC2 (legacy certificate encryption; Node's OpenSSL 3 has no RC2).
+ * Why not forge's pkcs12FromAsn1/toPkcs12Asn1:
+ *  - its pure-JS hashing made one legacy PKCS12 (100 000 MAC iterations) take seconds to open;
  *  - it re-encodes certificates it parsed, and cannot parse EC certificates or keys at all;
  *  - it drops attributes it does not know, e.g. Java's trusted-certificate marker;
  *  - toPkcs12Asn1 writes one key plus one chain with a single friendlyName, so it cannot re-emit a
  *    truststore; and re-encrypting would rewrite every existing entry.
  * Appending keeps every existing ContentInfo byte-for-byte and adds one unencrypted ContentInfo
  * (certificates are public; Java reads it), then recomputes the MAC with the file's MAC digest.
- * node-forge is loaded here lazily: the JKS path must not pay for it at start-up.
+ * node-forge is loaded lazily, and only for RC2: the JKS path must not pay for it at start-up.
  * Does not handle: BER indefinite lengths, PKCS#12 without a MAC in "public-key integrity" mode,
  * store and key passwords that differ (Java cannot make those either).
  */
@@ -92,37 +93,117 @@ function bmpToString(b: Buffer): string {
   return Buffer.from(b).swap16().toString('utf16le');
 }
 
-function pkcs12Key(password: string, salt: Buffer, id: number, iterations: number, size: number, digest: string): Buffer {
-  const f = forge();
-  const md = (f.md as unknown as Record<string, { create(): unknown }>)[digest].create();
-  const key = f.pkcs12.generateKey(password, f.util.createBuffer(salt.toString('binary')), id, iterations, size, md as never);
-  return Buffer.from(key.getBytes(), 'binary');
+/**
+ * RFC 7292 appendix B key derivation (id 1 = key, 2 = IV, 3 = MAC key), with the password as a
+ * BMPString plus two zero bytes, as Java and OpenSSL pass it. Native hashing: forge's JS hashes
+ * made a 100 000-iteration legacy MAC take seconds.
+ */
+export function pkcs12Kdf(password: string, salt: Buffer, id: number, iterations: number, size: number, digest: string): Buffer {
+  const u = createHash(digest).digest().length;
+  const v = u > 32 ? 128 : 64;
+  const pw = Buffer.concat([Buffer.from(password, 'utf16le').swap16(), Buffer.alloc(2)]);
+  const fill = (b: Buffer) => {
+    const n = b.length === 0 ? 0 : v * Math.ceil(b.length / v);
+    const out = Buffer.alloc(n);
+    for (let i = 0; i < n; i++) out[i] = b[i % b.length];
+    return out;
+  };
+  const I = Buffer.concat([fill(salt), fill(pw)]);
+  const D = Buffer.alloc(v, id);
+  const out: Buffer[] = [];
+  for (let got = 0; got < size; got += u) {
+    let A = createHash(digest).update(D).update(I).digest();
+    for (let r = 1; r < iterations; r++) A = createHash(digest).update(A).digest();
+    out.push(A);
+    const B = fill(A);
+    for (let j = 0; j < I.length; j += v) {
+      let carry = 1;
+      for (let k = v - 1; k >= 0; k--) {
+        const x = I[j + k] + B[k] + carry;
+        I[j + k] = x & 0xff;
+        carry = x >> 8;
+      }
+    }
+  }
+  return Buffer.concat(out).subarray(0, size);
 }
 
 function computeMac(password: string, authSafe: Buffer, salt: Buffer, iterations: number, digestOid: string): Buffer {
   const d = MAC_DIGESTS[digestOid];
   if (!d) throw new KsError('KEYSTORE_UNSUPPORTED', `PKCS12 MAC digest ${digestOid} is not supported`);
-  return createHmac(d.name, pkcs12Key(password, salt, 3, iterations, d.size, d.name)).update(authSafe).digest();
+  return createHmac(d.name, pkcs12Kdf(password, salt, 3, iterations, d.size, d.name)).update(authSafe).digest();
+}
+
+const PBES2_CIPHERS: Record<string, { name: string; keyLen: number }> = {
+  '2.16.840.1.101.3.4.1.2': { name: 'aes-128-cbc', keyLen: 16 },
+  '2.16.840.1.101.3.4.1.22': { name: 'aes-192-cbc', keyLen: 24 },
+  '2.16.840.1.101.3.4.1.42': { name: 'aes-256-cbc', keyLen: 32 },
+  '1.2.840.113549.3.7': { name: 'des-ede3-cbc', keyLen: 24 },
+};
+const PBKDF2_PRFS: Record<string, string> = {
+  '1.2.840.113549.2.7': 'sha1',
+  '1.2.840.113549.2.8': 'sha224',
+  '1.2.840.113549.2.9': 'sha256',
+  '1.2.840.113549.2.10': 'sha384',
+  '1.2.840.113549.2.11': 'sha512',
+};
+/** PKCS#12 PBE schemes (SHA-1 KDF): key length, and cipher ('rc2' goes to forge). */
+const PKCS12_PBE: Record<string, { cipher: string; keyLen: number; rc2Bits?: number }> = {
+  '1.2.840.113549.1.12.1.3': { cipher: 'des-ede3-cbc', keyLen: 24 },
+  '1.2.840.113549.1.12.1.4': { cipher: 'des-ede-cbc', keyLen: 16 },
+  '1.2.840.113549.1.12.1.5': { cipher: 'rc2', keyLen: 16, rc2Bits: 128 },
+  '1.2.840.113549.1.12.1.6': { cipher: 'rc2', keyLen: 5, rc2Bits: 40 },
+};
+
+function nodeDecrypt(cipher: string, key: Buffer, iv: Buffer, data: Buffer): Buffer | null {
+  try {
+    const d = createDecipheriv(cipher, key, iv);
+    return Buffer.concat([d.update(data), d.final()]);
+  } catch {
+    return null; // bad padding: wrong password
+  }
+}
+
+/** RC2 is not in Node's OpenSSL 3 default provider; legacy PKCS12 encrypts certificates with it. */
+function rc2Decrypt(key: Buffer, bits: number, iv: Buffer, data: Buffer): Buffer | null {
+  const f = forge();
+  const c = f.rc2.createDecryptionCipher(key.toString('binary'), bits);
+  c.start(iv.toString('binary'));
+  c.update(f.util.createBuffer(data.toString('binary')));
+  if (!c.finish()) return null;
+  return Buffer.from(c.output.getBytes(), 'binary');
 }
 
 /**
  * Decrypts with a password-based AlgorithmIdentifier. Returns null when the padding is wrong, which
  * (with a verified MAC) means the password for this item differs.
  * PBES2 takes the password as UTF-8 (as OpenSSL does; Java allows only ASCII there); the PKCS#12
- * PBE schemes take it as BMP, which forge derives from the JS string itself.
+ * PBE schemes take it as BMP.
  */
 export function pbeDecrypt(algId: Buffer, encrypted: Buffer, password: string): Buffer | null {
-  const f = forge();
-  const alg = f.asn1.fromDer(algId.toString('binary'));
-  const parts = alg.value as import('node-forge').asn1.Asn1[];
-  const oid = f.asn1.derToOid(parts[0].value as string);
-  const pw = oid === OID.pbes2 ? Buffer.from(password, 'utf8').toString('binary') : password;
-  // @types/node-forge does not declare pki.pbe; its getCipher dispatches on the scheme OID.
-  const pbe = (f.pki as unknown as { pbe: { getCipher(oid: string, params: unknown, pw: string): import('node-forge').cipher.BlockCipher } }).pbe;
-  const cipher = pbe.getCipher(oid, parts[1], pw);
-  cipher.update(f.util.createBuffer(encrypted.toString('binary')));
-  if (!cipher.finish()) return null;
-  return Buffer.from(cipher.output.getBytes(), 'binary');
+  const [oidT, paramsT] = children(algId, readTlv(algId, 0));
+  const oid = decodeOid(content(algId, oidT));
+  if (oid === OID.pbes2) {
+    const [kdf, enc] = children(algId, paramsT);
+    const [kdfOid, kdfParams] = children(algId, kdf);
+    if (decodeOid(content(algId, kdfOid)) !== '1.2.840.113549.1.5.12') throw new Error('PBES2 key derivation other than PBKDF2');
+    const [saltT, iterT, ...rest] = children(algId, kdfParams);
+    const prfT = rest.find((t) => t.tag === 0x30);
+    const prf = prfT ? PBKDF2_PRFS[decodeOid(content(algId, children(algId, prfT)[0]))] : 'sha1';
+    const [encOid, ivT] = children(algId, enc);
+    const spec = PBES2_CIPHERS[decodeOid(content(algId, encOid))];
+    if (!prf || !spec) throw new Error('unsupported PBES2 PRF or cipher');
+    const key = pbkdf2Sync(Buffer.from(password, 'utf8'), content(algId, saltT), decodeInteger(content(algId, iterT)), spec.keyLen, prf);
+    return nodeDecrypt(spec.name, key, content(algId, ivT), encrypted);
+  }
+  const pbe = PKCS12_PBE[oid];
+  if (!pbe) throw new Error(`unsupported encryption ${oid}`);
+  const [saltT, iterT] = children(algId, paramsT);
+  const salt = content(algId, saltT);
+  const iterations = decodeInteger(content(algId, iterT));
+  const key = pkcs12Kdf(password, salt, 1, iterations, pbe.keyLen, 'sha1');
+  const iv = pkcs12Kdf(password, salt, 2, iterations, 8, 'sha1');
+  return pbe.rc2Bits ? rc2Decrypt(key, pbe.rc2Bits, iv, encrypted) : nodeDecrypt(pbe.cipher, key, iv, encrypted);
 }
 
 export function parsePkcs12(bytes: Buffer, password: string, label: string): P12Raw {
