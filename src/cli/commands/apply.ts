@@ -89,6 +89,20 @@ export async function buildChangeSet(
   return cs;
 }
 
+/** Back up and write the changed files of a change set in one transaction (also used by the wizard). */
+export async function writeChangeSet(home: string, cs: ChangeSet, command: string): Promise<{ id: string }> {
+  const changed = cs.files.filter((f) => !f.before.equals(f.after));
+  const notes = cs.files.flatMap((f) => [
+    ...f.changes.map((c) => `${f.path}:${c.line} ${c.function} ${c.setting}${c.secret ? ' (password changed)' : ` → ${c.to}`}`),
+    ...f.notes,
+  ]);
+  return applyTransaction(
+    home,
+    changed.map((f) => ({ path: f.path, before: f.created ? null : f.before, after: f.after })),
+    { command, notes },
+  );
+}
+
 export async function applyCommand(opts: ApplyOptions, io: CliIo): Promise<number> {
   const out = new Out(io);
   try {
@@ -124,15 +138,7 @@ export async function applyCommand(opts: ApplyOptions, io: CliIo): Promise<numbe
       out.err('Nothing was written.\n');
       return 1;
     }
-    const notes = cs.files.flatMap((f) => [
-      ...f.changes.map((c) => `${f.path}:${c.line} ${c.function} ${c.setting}${c.secret ? ' (password changed)' : ` → ${c.to}`}`),
-      ...f.notes,
-    ]);
-    const { id } = await applyTransaction(
-      layout.home,
-      changed.map((f) => ({ path: f.path, before: f.created ? null : f.before, after: f.after })),
-      { command: `apply --plan ${opts.plan}`, notes },
-    );
+    const { id } = await writeChangeSet(layout.home, cs, `apply --plan ${opts.plan}`);
     if (opts.json) out.json({ changed: true, backup: id, files: jsonFiles(cs), warnings: cs.warnings, recovered });
     else {
       out.out(`\nApplied. Backup: ${id}\n`);
