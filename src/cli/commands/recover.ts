@@ -5,8 +5,8 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { KsError } from '../../errors';
-import { recoverUnfinished } from '../../io';
+import { KsError, isKsError } from '../../errors';
+import { recoverUnfinished, withLock } from '../../io';
 import type { Out } from '../output';
 
 export interface Recovered {
@@ -16,16 +16,31 @@ export interface Recovered {
 
 export async function recoverFirst(home: string, out: Out, opts: { dryRun?: boolean; json?: boolean }): Promise<Recovered | null> {
   const dir = join(home, '.wso2-keystore', 'backups');
-  if (!existsSync(dir) || !readdirSync(dir).some((n) => n.endsWith('.partial'))) return null;
+  const notice = (m: string) => out.err(`notice: ${m}\n`);
+  if (!existsSync(dir) || !readdirSync(dir).some((n) => n.endsWith('.partial'))) {
+    // A run killed outside its transaction (before the checkpoint, or after the commit) leaves only
+    // its lock: take it over and release it now, so it does not outlive the run that noticed it.
+    if (!opts.dryRun && existsSync(join(home, '.wso2-keystore', 'lock'))) await clearStaleLock(home, notice);
+    return null;
+  }
   if (opts.dryRun) {
     throw new KsError('IO', 'an earlier run was interrupted mid-way and its change is not finished', {
       hint: 'Run any command without --dry-run (e.g. wso2-keystore backups) to roll it back first.',
     });
   }
-  const r = await recoverUnfinished(home);
+  const r = await recoverUnfinished(home, { onNotice: notice });
   if (!r.rolledBack) return null;
   {
     out.err(`notice: an earlier run was interrupted; rolled back ${r.files.length} file(s) to their original bytes (checkpoint ${r.rolledBack}).\n`);
   }
   return { rolledBack: r.rolledBack, files: r.files };
+}
+
+/** Takes over and releases a lock whose process is gone; a live one (another run at work) is left alone. */
+async function clearStaleLock(home: string, notice: (m: string) => void): Promise<void> {
+  try {
+    await withLock(home, async () => {}, { onNotice: notice });
+  } catch (e) {
+    if (!(isKsError(e) && e.code === 'LOCKED')) throw e;
+  }
 }
