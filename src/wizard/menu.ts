@@ -1,0 +1,130 @@
+/**
+ * `wso2-keystore` with no subcommand: set up keystores / restore a backup / scan / inspect.
+ * Scan and inspect run the same commands as on the command line and come back to the menu; set-up
+ * and restore end the session (they print what to do next).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { KsError } from '../errors';
+import type { ChangeSet } from '../changes/types';
+import { listCheckpoints, planRestore, restoreCheckpoint } from '../io';
+import { renderDiff } from '../preview/diff';
+import { shellQuote } from '../cli/commands/apply';
+import { recoverFirst } from '../cli/commands/recover';
+import { resolveHome, runSetup, type WizardContext } from './setup-flow';
+
+type Action = 'setup' | 'restore' | 'scan' | 'inspect' | 'quit';
+
+export async function runMenu(ctx: WizardContext): Promise<number> {
+  for (;;) {
+    const action = await ctx.prompt.select<Action>({
+      message: 'What do you want to do?',
+      choices: [
+        { name: 'Set up keystores', value: 'setup', description: 'Point this server at a new keystore: preview, backup, apply.' },
+        { name: 'Restore a backup', value: 'restore', description: 'Put back the files of an earlier change.' },
+        { name: 'Scan the configuration', value: 'scan', description: 'Every keystore reference in the config files and what it is for.' },
+        { name: 'Inspect a keystore', value: 'inspect', description: 'The entries of a JKS or PKCS12 file: aliases, subjects, expiry, fingerprints.' },
+        { name: 'Quit', value: 'quit' },
+      ],
+      default: 'setup',
+    });
+    switch (action) {
+      case 'setup':
+        return runSetup(ctx, {});
+      case 'restore':
+        return runRestore(ctx);
+      case 'scan': {
+        const layout = await resolveHome(ctx);
+        const { scanCommand } = await import('../cli/commands/scan.js');
+        await scanCommand({ home: layout.home }, ctx.io);
+        ctx.out.out('\n');
+        break;
+      }
+      case 'inspect': {
+        const file = await ctx.prompt.input({
+          message: 'Keystore file:',
+          validate: (v) => {
+            const p = resolve(ctx.io.cwd, v.trim());
+            if (!v.trim()) return 'Type the path of a keystore file.';
+            if (!existsSync(p) || !statSync(p).isFile()) return `${p} is not a file.`;
+            return true;
+          },
+        });
+        const { inspectCommand } = await import('../cli/commands/inspect.js');
+        await inspectCommand({ keystore: resolve(ctx.io.cwd, file.trim()) }, ctx.io);
+        break;
+      }
+      case 'quit':
+        return 0;
+    }
+  }
+}
+
+/** List checkpoints (time, files, notes), show the diff a restore would apply, ask, restore. */
+export async function runRestore(ctx: WizardContext): Promise<number> {
+  const tell = (s: string) => ctx.out.out(`${s}\n`);
+  const layout = await resolveHome(ctx);
+  await recoverFirst(layout.home, ctx.out, {});
+  const cps = await listCheckpoints(layout.home);
+  if (cps.length === 0) {
+    tell(`No backups in ${layout.home}: nothing has been applied to this home yet.`);
+    return 0;
+  }
+  const id = await ctx.prompt.select({
+    message: 'Which checkpoint? (the files as they were before that change)',
+    choices: cps.map((c) => ({
+      name: `${c.id}  ${c.time.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}  ${c.command}  (${c.files.length} file${c.files.length === 1 ? '' : 's'})`,
+      value: c.id,
+      description: [...c.files.map((f) => f.path), ...c.notes.slice(0, 6).map((n) => `· ${n}`)].join('\n'),
+    })),
+    default: cps[0].id,
+  });
+  const plan = await planRestore(layout.home, id);
+  const cs: ChangeSet = {
+    home: layout.home,
+    files: plan.files.map((f) => ({
+      path: f.path,
+      before: f.current ?? Buffer.alloc(0),
+      after: f.restoreTo ?? Buffer.alloc(0),
+      changes: [],
+      notes: [],
+      binary: !/\.(xml|policy|properties|toml)$/i.test(f.path),
+    })),
+    warnings: [],
+    secrets: [],
+  };
+  const changed = plan.files.filter((f) => !(f.current && f.restoreTo ? f.current.equals(f.restoreTo) : f.current === f.restoreTo));
+  tell(`Checkpoint ${id} (${plan.checkpoint.time}, ${plan.checkpoint.command})`);
+  ctx.out.out(renderDiff(cs, { color: ctx.io.color }));
+  if (changed.length === 0) {
+    tell('Nothing to restore: the files already match the checkpoint.');
+    return 0;
+  }
+  let force = false;
+  const conflicts = changed.filter((f) => f.conflict);
+  if (conflicts.length) {
+    tell(`${conflicts.map((f) => f.path).join(', ')} changed after this checkpoint was taken; restoring throws those edits away (they are kept in the new checkpoint).`);
+    force = await ctx.prompt.confirm({ message: 'Restore anyway?', default: false });
+    if (!force) {
+      tell('Nothing was written.');
+      return 1;
+    }
+  }
+  const ok = await ctx.prompt.confirm({ message: `Restore ${changed.length} file(s) from ${id}?`, default: false });
+  if (!ok) {
+    tell('Nothing was written.');
+    return 1;
+  }
+  ctx.onWriting?.(true);
+  let r: { id: string | null; restored: string[] };
+  try {
+    r = await restoreCheckpoint(layout.home, id, { force });
+  } finally {
+    ctx.onWriting?.(false);
+  }
+  if (r.id === null) throw new KsError('IO', 'nothing was restored');
+  tell(`Restored ${r.restored.length} file(s) from ${id}: ${r.restored.join(', ')}`);
+  tell(`This restore is itself checkpoint ${r.id}. To undo it:  wso2-keystore restore ${shellQuote(layout.home)} --id ${r.id}`);
+  tell('Restart the server for the change to take effect.');
+  return 0;
+}

@@ -1,0 +1,289 @@
+/**
+ * The set-up wizard (issue 4): answers → Plan → the same core as `apply --plan` (buildChangeSet,
+ * then writeChangeSet's transaction). The flow asks, shows and decides; it never edits a config
+ * file itself. The only file it writes is the plan file the user asks it to save.
+ *
+ * Order: home and current set-up → new keystore(s), each checked on the spot → functions → the
+ * internal-encryption guard → truststore import offer → preview → apply (or stop: --dry-run) →
+ * verify → offer to save the plan with passwords as {"env": …} references.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { KsError } from '../errors';
+import { internalKeystoreChange, type Targets } from '../changes/plan-changes';
+import type { ChangeSet, KsFunction } from '../changes/types';
+import { readCarbonXml } from '../edit/carbon';
+import { normalizeConfigPath } from '../edit/paths';
+import { detectHome, type HomeLayout } from '../home/layout';
+import { readHomeFiles } from '../home/read-files';
+import { renderDiff, renderSummary } from '../preview/diff';
+import { decodeText } from '../text/codec';
+import { parseXml } from '../xml/document';
+import { buildChangeSet, shellQuote, writeChangeSet } from '../cli/commands/apply';
+import { recoverFirst } from '../cli/commands/recover';
+import { currentSettings, verifyHome } from '../cli/commands/verify';
+import type { CliIo } from '../cli/io';
+import type { Out } from '../cli/output';
+import { FUNCTION_INFO, KEY_FUNCTIONS, describeCurrent, functionChoices, functionsOf, type Settings } from './functions';
+import { askKeystore, planPath, type WizardKeystore } from './keystore-step';
+import { livePlan, planJson, proposeEnvNames, savedPlan, type Answers } from './plan-out';
+import type { Prompter } from './prompter';
+
+export interface WizardContext {
+  io: CliIo;
+  out: Out;
+  prompt: Prompter;
+  now?: Date;
+  /** Told when the transaction starts and ends, so a Ctrl-C handler can leave the signal to it. */
+  onWriting?: (writing: boolean) => void;
+}
+
+export interface SetupOptions {
+  home?: string;
+  dryRun?: boolean;
+  savePlan?: string;
+}
+
+const say = (ctx: WizardContext) => (s: string) => ctx.out.out(`${s}\n`);
+
+/** The home from the argument, else the current directory when it is one, else asked. */
+export async function resolveHome(ctx: WizardContext, arg?: string): Promise<HomeLayout> {
+  if (arg) return detectHome(resolve(ctx.io.cwd, arg));
+  try {
+    return detectHome(ctx.io.cwd);
+  } catch {
+    /* not a home: ask */
+  }
+  const answer = await ctx.prompt.input({
+    message: 'WSO2 product home (the folder that holds bin/ and repository/ or conf/):',
+    validate: (v) => {
+      try {
+        detectHome(resolve(ctx.io.cwd, v.trim() || '.'));
+        return true;
+      } catch (e) {
+        return (e as Error).message;
+      }
+    },
+  });
+  return detectHome(resolve(ctx.io.cwd, answer.trim()));
+}
+
+export async function runSetup(ctx: WizardContext, opts: SetupOptions): Promise<number> {
+  const tell = say(ctx);
+  const now = ctx.now ?? new Date();
+
+  // 1. Home, layout, and what it uses now.
+  const layout = await resolveHome(ctx, opts.home);
+  if (layout.era === 'toml') {
+    throw new KsError('HOME_GENERATED', `${layout.home} is configured by ${layout.confDir}/deployment.toml, which the server turns into the XML files at every start`, {
+      hint: 'Change the [keystore.*] and [truststore] tables of deployment.toml instead (see docs/deployment-toml.md).',
+    });
+  }
+  await recoverFirst(layout.home, ctx.out, { dryRun: opts.dryRun });
+  const files = await readHomeFiles(layout);
+  const settings = currentSettings(layout, files);
+  const carbon = layout.files.carbon && files.get(layout.files.carbon) ? readCarbonXml(parseXml(decodeText(files.get(layout.files.carbon)!, layout.files.carbon).text, layout.files.carbon)) : null;
+  tell(`Home:   ${layout.home}`);
+  tell(`Layout: ${layout.description}`);
+  tell('Keystores it uses now:');
+  ctx.out.out(describeCurrent(settings));
+  if (carbon && !carbon.internal && carbon.primary) tell('  (no Security/InternalKeyStore: the primary keystore also encrypts internal data)');
+  tell('');
+
+  // 2. The new keystore(s).
+  const inUse = new Set(settings.filter((s) => s.location).map((s) => resolve(layout.home, normalizeConfigPath(s.location!))));
+  const keystores: WizardKeystore[] = [];
+  for (;;) {
+    const k = await askKeystore({ prompt: ctx.prompt, say: tell, home: layout.home, inUse, takenNames: new Set(keystores.map((x) => x.name)), now }, new Set(keystores.map((x) => x.absPath)));
+    ctx.out.addSecrets([k.password, k.keyPassword ?? '']);
+    keystores.push(k);
+    tell('');
+    const more = await ctx.prompt.confirm({ message: 'Add another keystore (for example one for TLS and another for signing)?', default: false });
+    if (!more) break;
+  }
+
+  // 3. Which keystore serves which function.
+  const available = functionsOf(settings);
+  const haveKey = keystores.some((k) => k.alias);
+  const functions = await chooseFunctions(ctx, available, keystores, haveKey);
+  if (Object.keys(functions).length === 0) {
+    tell('No function chosen: nothing to change. Nothing was written.');
+    return 1;
+  }
+  const answers: Answers = { keystores, functions };
+
+  // 4. The keystore that encrypts internal data.
+  if (carbon) {
+    const change = internalKeystoreChange(carbon, targetsOf(answers, layout.home));
+    if (change) {
+      const viaPrimary = !carbon.internal;
+      tell('');
+      tell('WARNING: this changes the keystore that encrypts internal data.');
+      tell(`  now:   ${change.from}`);
+      tell(`  after: ${change.to}`);
+      if (viaPrimary) tell('  This home has no Security/InternalKeyStore, so its primary keystore encrypts internal data.');
+      tell('  Data the server has already encrypted with the old key (passwords in the registry and user stores,');
+      tell('  OAuth client secrets, Secure Vault values) cannot be decrypted after this change. Keep the old keystore');
+      tell('  for internal encryption unless you have migrated that data (WSO2 docs: "Migrating encrypted data").');
+      const go = await ctx.prompt.confirm({ message: 'Change the internal-encryption keystore anyway?', default: false });
+      if (go) answers.confirmInternalKeystoreChange = true;
+      else {
+        const dropped: KsFunction[] = viaPrimary ? ['primary', 'internal', 'secPolicy'] : ['internal'];
+        const removed = dropped.filter((f) => functions[f]);
+        for (const f of removed) delete functions[f];
+        tell(`Kept: the current keystore stays in place for ${removed.join(', ')}${viaPrimary ? ' (and so for internal data encryption)' : ''}.`);
+        if (Object.keys(functions).length === 0) {
+          tell('Nothing else to change. Nothing was written.');
+          return 1;
+        }
+        tell(`Going on with: ${Object.keys(functions).join(', ')}.`);
+      }
+    }
+  }
+
+  // 5. Truststore: import the new certificates if they are missing.
+  const plan = livePlan(answers);
+  let importCert = false;
+  let cs: ChangeSet;
+  let withImport: ChangeSet | null = null;
+  try {
+    withImport = await buildChangeSet(layout, plan, ctx.io.env, { importCert: true });
+  } catch (e) {
+    if (!(e instanceof KsError) || e.code !== 'PLAN_INVALID') throw e;
+  }
+  const trustChange = withImport?.files.find((f) => f.binary && f.changes.some((c) => c.setting === 'trusted certificate'));
+  if (withImport && trustChange) {
+    tell('');
+    tell(`The new certificate is not in the truststore ${trustChange.path}.`);
+    tell('  Anything that checks this server against that truststore (the other nodes, the gateway, the management');
+    tell('  console calling its own services) fails with "PKIX path building failed" until it is there.');
+    importCert = await ctx.prompt.confirm({ message: `Import it into ${trustChange.path}?`, default: true });
+  }
+  cs = importCert && withImport ? withImport : await buildChangeSet(layout, plan, ctx.io.env, { importCert: false });
+
+  // 6. Preview.
+  const changed = cs.files.filter((f) => !f.before.equals(f.after));
+  const view = { color: ctx.io.color };
+  tell('');
+  ctx.out.out(renderDiff(cs, view));
+  ctx.out.out(renderSummary(cs, view));
+  if (changed.length === 0) {
+    await offerPlan(ctx, answers, layout, opts, importCert);
+    return 0;
+  }
+  if (opts.dryRun) {
+    tell('Dry run: nothing was written.');
+    await offerPlan(ctx, answers, layout, opts, importCert);
+    return 0;
+  }
+  const ok = await ctx.prompt.confirm({ message: `Apply these changes to ${changed.length} file(s)?`, default: false });
+  if (!ok) {
+    tell('Nothing was written.');
+    return 1;
+  }
+
+  // 7. Apply, then check the result the way the server will read it.
+  ctx.onWriting?.(true);
+  let id: string;
+  try {
+    ({ id } = await writeChangeSet(layout.home, cs, `setup${importCert ? ' (import cert)' : ''}`));
+  } finally {
+    ctx.onWriting?.(false);
+  }
+  tell('');
+  tell(`Applied: ${changed.map((f) => f.path).join(', ')}`);
+  await reportVerify(ctx, layout, now);
+  tell(`Backup: ${id}`);
+  tell(`To undo:  wso2-keystore restore ${shellQuote(layout.home)} --id ${id}`);
+  tell('Restart the server for the change to take effect.');
+
+  // 8. A plan for the other nodes.
+  await offerPlan(ctx, answers, layout, opts, importCert);
+  return 0;
+}
+
+async function chooseFunctions(ctx: WizardContext, available: KsFunction[], keystores: WizardKeystore[], haveKey: boolean): Promise<Partial<Record<KsFunction, string>>> {
+  const tell = say(ctx);
+  if (available.length === 0) return {};
+  const chosen = await ctx.prompt.checkbox({
+    message: keystores.length > 1 ? 'Which functions should the new keystores serve? (space to toggle, Enter to go on)' : `Which functions should ${keystores[0].path} serve? (space to toggle, Enter to go on)`,
+    choices: functionChoices(available, { haveKey }),
+    validate: (v) => (v.length > 0 ? true : 'Choose at least one function (space toggles), or press Ctrl-C to stop.'),
+  });
+  const functions: Partial<Record<KsFunction, string>> = {};
+  for (const f of chosen) {
+    const fit = keystores.filter((k) => !KEY_FUNCTIONS.includes(f) || k.alias);
+    if (fit.length === 1) functions[f] = fit[0].name;
+    else {
+      functions[f] = await ctx.prompt.select({
+        message: `Which keystore for ${f} (${FUNCTION_INFO[f].explain})?`,
+        choices: fit.map((k) => ({ name: `${k.path}${k.alias ? ` (alias ${k.alias})` : ''}`, value: k.name })),
+        default: fit[0].name,
+      });
+    }
+  }
+  if (chosen.length) tell(`Chosen: ${chosen.map((f) => `${f} → ${keystores.find((k) => k.name === functions[f])!.path}`).join(', ')}`);
+  return functions;
+}
+
+function targetsOf(a: Answers, home: string): Targets {
+  const t: Targets = {};
+  for (const [f, name] of Object.entries(a.functions) as Array<[KsFunction, string]>) {
+    const k = a.keystores.find((x) => x.name === name)!;
+    const rel = planPath(home, k.absPath);
+    t[f] = { name, absPath: k.absPath, homeRelPath: rel === k.absPath ? null : rel, type: k.type, password: k.password, alias: k.alias, keyPassword: k.keyPassword ?? k.password };
+  }
+  return t;
+}
+
+async function reportVerify(ctx: WizardContext, layout: HomeLayout, now: Date): Promise<void> {
+  const tell = say(ctx);
+  try {
+    const lines = await verifyHome(layout, now);
+    const bad = lines.filter((l) => !l.ok);
+    tell(`Verify: ${lines.length - bad.length} of ${lines.length} keystore settings open with the passwords and aliases the files now hold.`);
+    for (const l of bad) tell(`  FAIL  ${l.function} ${l.path}:${l.line} ${l.owner}: ${l.message}`);
+    const warned = new Set<string>();
+    for (const l of lines) for (const w of l.warnings) if (!warned.has(w)) (warned.add(w), tell(`  warning: ${l.function}: ${w}`));
+  } catch (e) {
+    tell(`Verify could not run: ${(e as Error).message}`);
+  }
+}
+
+const ENV_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Step 8: save the answers as a plan file, passwords as {"env": …} references only. */
+async function offerPlan(ctx: WizardContext, answers: Answers, layout: HomeLayout, opts: SetupOptions, importCert: boolean): Promise<void> {
+  const tell = say(ctx);
+  let file = opts.savePlan;
+  if (!file) {
+    tell('');
+    const save = await ctx.prompt.confirm({ message: 'Save these answers as a plan file for the other nodes of a cluster?', default: false });
+    if (!save) return;
+    file = await ctx.prompt.input({ message: 'Plan file:', default: 'wso2-keystore-plan.json', validate: (v) => (v.trim() ? true : 'Give a file name.') });
+  }
+  const abs = resolve(ctx.io.cwd, file.trim());
+  const env = proposeEnvNames(answers);
+  tell('Passwords are not written into the plan; each is read from an environment variable on the node:');
+  for (const [name, e] of env) tell(`  ${name}: ${e.password}${e.keyPassword ? `, key password ${e.keyPassword}` : ''}`);
+  const keep = await ctx.prompt.confirm({ message: 'Use these variable names?', default: true });
+  if (!keep) {
+    for (const [name, e] of env) {
+      e.password = (await ctx.prompt.input({ message: `Variable for the store password of ${name}:`, default: e.password, validate: (v) => (ENV_RE.test(v) ? true : 'Letters, digits and _ only, not starting with a digit.') })).trim();
+      if (e.keyPassword) {
+        e.keyPassword = (await ctx.prompt.input({ message: `Variable for the key password of ${name}:`, default: e.keyPassword, validate: (v) => (ENV_RE.test(v) ? true : 'Letters, digits and _ only, not starting with a digit.') })).trim();
+      }
+    }
+  }
+  if (existsSync(abs) && !(await ctx.prompt.confirm({ message: `${abs} exists. Overwrite it?`, default: false }))) {
+    tell('Plan not saved.');
+    return;
+  }
+  writeFileSync(abs, planJson(savedPlan(answers, env)), { mode: 0o644 });
+  tell(`Saved the plan: ${abs}`);
+  tell('On each node, copy the keystore to the same path, then:');
+  const vars = [...env.values()].flatMap((e) => [e.password, ...(e.keyPassword ? [e.keyPassword] : [])]);
+  for (const v of vars) tell(`  read -rs ${v} && export ${v}`);
+  tell(`  wso2-keystore apply --plan ${shellQuote(abs)} ${shellQuote(layout.home)} --yes${importCert ? ' --import-cert' : ''}`);
+  tell('See docs/cluster.md for an Ansible playbook and an ssh loop.');
+}
