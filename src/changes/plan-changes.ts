@@ -12,6 +12,7 @@ import { patchCarbonXml, readCarbonXml, type VaultSecret } from '../edit/carbon'
 import { patchCatalina, readCatalina } from '../edit/catalina';
 import { formatKeystorePath, normalizeConfigPath } from '../edit/paths';
 import { setProperty } from '../edit/properties';
+import { planToml } from './plan-toml';
 import { patchSecPolicy, parsePolicy, readSecPolicy } from '../edit/sec-policy';
 import type { CurrentSetting, KeystoreTarget, SettingEdit } from '../edit/types';
 import type { XmlEditContext } from '../edit/xml-edit';
@@ -100,11 +101,8 @@ export function internalKeystoreChange(current: ReturnType<typeof readCarbonXml>
 
 export function planChanges(input: PlanInput): ChangeSet {
   const { layout, targets } = input;
-  if (layout.era === 'toml') {
-    throw new KsError('HOME_GENERATED', `${layout.home} is configured by ${layout.confDir}/deployment.toml: the server regenerates carbon.xml, catalina-server.xml and axis2.xml from it at every start, so edits to them would be lost`, {
-      hint: 'Change the [keystore.*] and [truststore] tables of deployment.toml instead.',
-    });
-  }
+  // deployment.toml homes: the XML files are generated at every start, so only the toml is edited.
+  if (layout.era === 'toml') return planToml(input);
   const secrets = new Set<string>();
   for (const t of Object.values(targets)) {
     if (!t) continue;

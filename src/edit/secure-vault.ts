@@ -1,0 +1,156 @@
+/**
+ * Secure Vault, both eras. Pure: text in, facts or edits out.
+ *
+ * 4.4.x era: `ciphertool.sh -Dconfigure` reads `security/cipher-tool.properties`
+ * (`alias=repository/conf/FILE//XPATH,flag`), replaces each value it names with the placeholder
+ * `password`, adds `svns:secretAlias="alias"` to the element and `xmlns:svns` to the root, and
+ * encrypts every bracketed value of `security/cipher-text.properties` (`alias=[clear]`). For an
+ * attribute XPath such as `//Server/Service/Connector[@keystorePass],true` the attribute's value
+ * becomes `password` and the secretAlias goes on the element that holds it (the Connector).
+ *
+ * toml era: `password = "$secret{alias}"` and, under `[secrets]`, `alias = "[clear]"`, which the
+ * cipher tool encrypts in place.
+ *
+ * Invariant: a placeholder is never replaced by a clear password; the new value goes to the vault
+ * file in brackets instead. The cipher tool takes the text between the first `[` and the first `]`,
+ * so a password containing `]` cannot go through it: that is refused, not truncated.
+ */
+import { KsError } from '../errors';
+import type { XmlDocument, XmlElement } from '../xml/document';
+import { secretAliasOf, type VaultSecret } from './carbon';
+import { readProperties } from './properties';
+import type { SettingEdit } from './types';
+
+/** The placeholder the cipher tool writes where a value was. */
+export const VAULT_PLACEHOLDER = 'password';
+
+export interface CipherToolMapping {
+  alias: string;
+  /** Config file as cipher-tool.properties names it, e.g. `repository/conf/tomcat/catalina-server.xml`. */
+  file: string;
+  xpath: string;
+  /** For `…[@keystorePass]` XPaths: the attribute that holds the placeholder. */
+  attribute?: string;
+}
+
+/** `alias=repository/conf/x.xml//Some/Path[@attr],true` lines of cipher-tool.properties. */
+export function parseCipherTool(text: string): Map<string, CipherToolMapping> {
+  const out = new Map<string, CipherToolMapping>();
+  for (const p of readProperties(text)) {
+    const v = p.value.trim();
+    const slash = v.indexOf('//');
+    if (slash < 0) continue;
+    const comma = v.indexOf(',', slash);
+    const xpath = comma < 0 ? v.slice(slash) : v.slice(slash, comma);
+    const attr = /\[@([A-Za-z_][\w.-]*)\]$/.exec(xpath);
+    out.set(p.key, { alias: p.key, file: v.slice(0, slash), xpath, ...(attr ? { attribute: attr[1] } : {}) });
+  }
+  return out;
+}
+
+/** Aliases in cipher-text.properties, in file order. */
+export function cipherTextAliases(text: string): string[] {
+  return readProperties(text).map((p) => p.key);
+}
+
+/** `[value]` for the vault file; refuses what the cipher tool would cut short. */
+export function bracketed(value: string, alias: string, file?: string): string {
+  if (value.includes(']') || /[\r\n]/.test(value)) {
+    throw new KsError('VALUE_UNENCODABLE', `the new password for the Secure Vault alias ${alias} contains "]" or a line break, which the cipher tool cannot read from a bracketed value (it would encrypt a truncated password)`, {
+      file,
+      hint: 'Choose a keystore password without "]" and line breaks, or encrypt it with the cipher tool by hand.',
+    });
+  }
+  return `[${value}]`;
+}
+
+/** Does the config file named in cipher-tool.properties mean `rel` (which may be under `conf/`)? */
+function sameConfigFile(mapped: string, rel: string): boolean {
+  const a = mapped.replace(/^\.?\//, '');
+  return a === rel || a.replace(/^repository\/conf\//, 'conf/') === rel || rel.endsWith(`/${a}`);
+}
+
+/**
+ * Attribute edits that would overwrite a Secure Vault placeholder (the element carries
+ * svns:secretAlias and cipher-tool.properties maps that alias to the attribute) are taken out of
+ * `edits` and returned as vault secrets. An edit of a password attribute on an element whose
+ * secretAlias cannot be tied to an attribute is refused: we cannot tell whether it is a placeholder.
+ */
+export function routeVaultAttributeEdits(
+  doc: XmlDocument,
+  file: string,
+  edits: SettingEdit[],
+  cipherTool: Map<string, CipherToolMapping>,
+): { edits: SettingEdit[]; vaultSecrets: VaultSecret[]; warnings: string[] } {
+  const kept: SettingEdit[] = [];
+  const vaultSecrets: VaultSecret[] = [];
+  const warnings: string[] = [];
+  for (const e of edits) {
+    const owner = attributeAt(doc, e.start, e.end);
+    const alias = owner && secretAliasOf(owner.el);
+    if (!owner || !alias) {
+      if (e.secret && e.start === e.end) {
+        const el = elementAt(doc, e.start);
+        const a = el && secretAliasOf(el);
+        if (a) warnings.push(`${file}: ${e.setting} is added in clear next to a Secure Vault placeholder (${a}); map it in cipher-tool.properties and run the cipher tool if it must be encrypted too`);
+      }
+      kept.push(e);
+      continue;
+    }
+    const m = cipherTool.get(alias);
+    const mappedHere = m && m.attribute && sameConfigFile(m.file, file);
+    if (mappedHere && m.attribute === owner.name) {
+      vaultSecrets.push({ alias, value: e.to, setting: e.setting });
+      continue;
+    }
+    if (!mappedHere && e.secret) {
+      throw new KsError('SECRET_REFERENCE', `${e.setting} sits on an element with svns:secretAlias="${alias}", but security/cipher-tool.properties does not say which attribute that alias stands for; refusing to write a clear password there`, {
+        file,
+        line: doc.lineOf(owner.el.start),
+        hint: `Add "${alias}=${file}//…[@attribute],true" to cipher-tool.properties (as the product ships it), or remove the placeholder by hand.`,
+      });
+    }
+    kept.push(e);
+  }
+  return { edits: kept, vaultSecrets, warnings };
+}
+
+function attributeAt(doc: XmlDocument, start: number, end: number): { el: XmlElement; name: string } | undefined {
+  for (const el of doc.elements) {
+    if (el.start > start) break;
+    const a = el.attrs.find((x) => x.valueStart === start && x.valueEnd === end);
+    if (a) return { el, name: a.name };
+  }
+  return undefined;
+}
+
+/** The element whose start tag holds `offset` (inserted attributes land there). */
+function elementAt(doc: XmlDocument, offset: number): XmlElement | undefined {
+  let best: XmlElement | undefined;
+  for (const el of doc.elements) {
+    if (el.start > offset) break;
+    if (offset <= el.openEnd) best = el;
+  }
+  return best;
+}
+
+/** Attributes of `el` whose value is a vault placeholder, by the cipher-tool mapping. */
+export function vaultAttributeOf(el: XmlElement, file: string, cipherTool: Map<string, CipherToolMapping>): { alias: string; attribute: string } | undefined {
+  const alias = secretAliasOf(el);
+  if (!alias) return undefined;
+  const m = cipherTool.get(alias);
+  if (!m?.attribute || !sameConfigFile(m.file, file)) return undefined;
+  return { alias, attribute: m.attribute };
+}
+
+/** The plain statement every run that moves the vault's keystore prints. */
+export function reencryptWarning(opts: { from: string; to: string; aliases: string[]; where: string; fresh: string[] }): string {
+  const stale = opts.aliases.filter((a) => !opts.fresh.includes(a));
+  const list = stale.length ? stale.join(', ') : '(none found)';
+  return (
+    `Secure Vault encrypts with ${opts.from}; after this plan it uses ${opts.to}. Every secret encrypted with the old key ` +
+    `becomes unreadable and must be re-encrypted with the cipher tool: ${list} (in ${opts.where}). ` +
+    'Write each clear value back in brackets (alias=[value]) and run bin/ciphertool.sh -Dconfigure before starting the server' +
+    (opts.fresh.length ? `; ${opts.fresh.join(', ')} already hold the new value in brackets.` : '.')
+  );
+}
