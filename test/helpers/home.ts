@@ -1,0 +1,82 @@
+/**
+ * Test homes: scratch copies of the real WSO2 fixture homes, hashes of every file in them, and a
+ * runner for the built CLI (spawned as a process, the way users and scripts run it).
+ */
+import { spawnSync, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+
+export const REPO = join(__dirname, '..', '..');
+export const FIXTURES = join(REPO, '..', 'shared', 'fixtures', 'wso2');
+export const CLI = join(REPO, 'bin', 'wso2-keystore.js');
+
+/** Every file under a folder, relative, with '/' separators. */
+export function listFiles(dir: string, skip: (rel: string) => boolean = () => false): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      const rel = relative(dir, p).split(sep).join('/');
+      if (skip(rel)) continue;
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) out.push(rel);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+/** A writable scratch copy of a fixture home. */
+export function copyHome(fixture: string, into?: string): string {
+  const base = into ?? mkdtempSync(join(tmpdir(), `wso2-ks-home-${fixture}-`));
+  const home = join(base, fixture);
+  cpSync(join(FIXTURES, fixture), home, { recursive: true });
+  const fix = (d: string) => {
+    chmodSync(d, 0o755);
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) fix(p);
+      else chmodSync(p, 0o644);
+    }
+  };
+  fix(home);
+  return home;
+}
+
+export const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** sha256 of every file in a home (the tool's own state folder left out unless asked for). */
+export function hashTree(home: string, withState = false): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const rel of listFiles(home, (r) => !withState && r.startsWith('.wso2-keystore'))) out[rel] = sha256(readFileSync(join(home, rel)));
+  return out;
+}
+
+export function ensureBuilt(): void {
+  const main = join(REPO, 'dist', 'cli', 'main.js');
+  const stale = () => {
+    if (!existsSync(main)) return true;
+    const built = statSync(main).mtimeMs;
+    return listFiles(join(REPO, 'src')).some((f) => statSync(join(REPO, 'src', f)).mtimeMs > built);
+  };
+  if (stale()) execFileSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO, 'tsconfig.build.json')], { stdio: 'pipe' });
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}): CliResult {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: opts.cwd ?? REPO,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', NO_COLOR: '1', ...opts.env },
+    input: opts.input ?? '',
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
