@@ -1,0 +1,80 @@
+/** The plan file is a contract: every mistake is a PLAN_INVALID / PLAN_ENV_MISSING naming the key. */
+import { KsError } from '../../src/errors';
+import { parsePlan, planSecrets, resolveKeystorePath, resolveSecret } from '../../src/plan/plan';
+
+const good = {
+  version: 1,
+  keystores: {
+    newks: { path: 'repository/resources/security/newks.jks', type: 'JKS', password: { env: 'NEWKS_PASS' }, alias: 'newkey', keyPassword: { env: 'NEWKEY_PASS' } },
+    trust: { path: 'repository/resources/security/client-truststore.jks', password: 'wso2carbon' },
+  },
+  functions: { primary: 'newks', internal: 'newks', tls: 'newks', axis2: 'newks', secPolicy: 'newks', truststore: 'trust' },
+  confirmInternalKeystoreChange: true,
+};
+
+function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof KsError) return `${e.code}: ${e.message}`;
+    throw e;
+  }
+  return 'no error';
+}
+
+const mutate = (f: (p: any) => void) => {
+  const p = JSON.parse(JSON.stringify(good));
+  f(p);
+  return JSON.stringify(p);
+};
+
+test('the example plan from the issue parses', () => {
+  const p = parsePlan(JSON.stringify(good));
+  expect(p.functions).toEqual(good.functions);
+  expect(p.keystores.newks.keyPassword).toEqual({ env: 'NEWKEY_PASS' });
+  expect(p.confirmInternalKeystoreChange).toBe(true);
+});
+
+test.each([
+  ['not JSON', '{"version": 1,', /PLAN_INVALID: the plan is not valid JSON/],
+  ['an array', '[]', /must be a JSON object/],
+  ['version 2', mutate((p) => (p.version = 2)), /"version" must be 1/],
+  ['unknown top-level key', mutate((p) => (p.functionz = {})), /unknown key "functionz" in the plan/],
+  ['unknown keystore key', mutate((p) => (p.keystores.newks.passwd = 'x')), /unknown key "passwd" in keystores\.newks/],
+  ['unknown function', mutate((p) => (p.functions.ssl = 'newks')), /unknown function "ssl"/],
+  ['function names an unknown keystore', mutate((p) => (p.functions.tls = 'nope')), /functions\.tls names keystore "nope", which is not in "keystores"/],
+  ['bad type', mutate((p) => (p.keystores.newks.type = 'JCEKS')), /keystores\.newks\.type must be "JKS" or "PKCS12"/],
+  ['missing password', mutate((p) => delete p.keystores.newks.password), /keystores\.newks\.password is missing/],
+  ['password of the wrong shape', mutate((p) => (p.keystores.newks.password = { file: '/x' })), /keystores\.newks\.password/],
+  ['empty password', mutate((p) => (p.keystores.newks.password = '')), /keystores\.newks\.password is empty/],
+  ['primary without alias', mutate((p) => delete p.keystores.newks.alias), /serves "primary", which needs the key's "alias"/],
+  ['empty functions', mutate((p) => (p.functions = {})), /"functions" is empty/],
+  ['__proto__ as a keystore name', '{"version":1,"keystores":{"__proto__":{"path":"a","password":"x"}},"functions":{"tls":"__proto__"}}', /keystore name "__proto__" is not allowed/],
+  ['__proto__ as a top-level key', '{"version":1,"__proto__":{"x":1},"keystores":{},"functions":{}}', /unknown key "__proto__"/],
+  ['constructor as a function', mutate((p) => (p.functions.constructor = 'newks')), /unknown function "constructor"/],
+  ['confirm that is not a boolean', mutate((p) => (p.confirmInternalKeystoreChange = 'yes')), /must be true or false/],
+])('%s is refused with a message that names it', (_name, text, re) => {
+  expect(codeOf(() => parsePlan(text))).toMatch(re);
+});
+
+test('a missing environment variable names the key and the variable', () => {
+  expect(codeOf(() => resolveSecret({ env: 'NOPE_PASS' }, 'keystores.newks.password', {}))).toBe(
+    'PLAN_ENV_MISSING: keystores.newks.password reads the environment variable NOPE_PASS, which is not set',
+  );
+  expect(resolveSecret({ env: 'X' }, 'k', { X: 's&<' })).toBe('s&<');
+});
+
+test('paths: relative inside HOME, absolute anywhere, never climbing out of HOME', () => {
+  expect(resolveKeystorePath('/opt/wso2', 'repository/resources/security/a.jks')).toEqual({
+    absPath: '/opt/wso2/repository/resources/security/a.jks',
+    homeRelPath: 'repository/resources/security/a.jks',
+  });
+  expect(resolveKeystorePath('/opt/wso2', '/etc/pki/a.p12')).toEqual({ absPath: '/etc/pki/a.p12', homeRelPath: null });
+  expect(resolveKeystorePath('/opt/wso2', '/opt/wso2/x/../a.p12')).toEqual({ absPath: '/opt/wso2/a.p12', homeRelPath: 'a.p12' });
+  expect(codeOf(() => resolveKeystorePath('/opt/wso2', '../other/a.jks'))).toMatch(/PLAN_INVALID: keystore path "..\/other\/a.jks" climbs out of HOME/);
+});
+
+test('planSecrets lists the resolved passwords for redaction', () => {
+  const p = parsePlan(JSON.stringify(good));
+  expect(planSecrets(p, { NEWKS_PASS: 'one', NEWKEY_PASS: 'two' }).sort()).toEqual(['one', 'two', 'wso2carbon']);
+});
