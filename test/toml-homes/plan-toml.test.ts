@@ -1,0 +1,272 @@
+/**
+ * The planner on the toml-era fixture homes (is-5.11.0, apim-3.2.0, carbon-kernel-4.6.1), in memory:
+ * per function exactly the intended lines change (in-place values; added keys/tables are pure
+ * additions), comments stay, the TOML parses and reads back the plan's values, a second run changes
+ * nothing, and the generated XML files are never in the change set.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { structuredPatch } from 'diff';
+import { parse } from 'smol-toml';
+import { readTomlSettings } from '../../src/changes/plan-toml';
+import type { Targets } from '../../src/changes/plan-changes';
+import type { ChangeSet } from '../../src/changes/types';
+import type { KeystoreTarget } from '../../src/edit/types';
+import { readHomeFiles } from '../../src/home/read-files';
+import { copyFixture, layoutOf, plan, target } from './helpers';
+
+const TOML = 'repository/conf/deployment.toml';
+const FIXTURES = ['is-5.11.0', 'apim-3.2.0', 'carbon-kernel-4.6.1'] as const;
+const FUNCTIONS = ['primary', 'internal', 'tls', 'truststore'] as const;
+const TABLE = { primary: 'keystore.primary', internal: 'keystore.internal', tls: 'keystore.tls', truststore: 'truststore' } as const;
+
+/**
+ * 1-based lines of `before` that the edit changed. A file without a final line ending (APIM 3.2's)
+ * whose last line only gains one, because a table is appended after it, does not count: its text is kept.
+ */
+function removedLines(before: string, after: string): number[] {
+  const last = before.split('\n').length;
+  const keptLast = !before.endsWith('\n') && after.includes(`${before.split('\n')[last - 1]}\n`);
+  return rawRemovedLines(before, after).filter((n) => !(n === last && keptLast));
+}
+
+function rawRemovedLines(before: string, after: string): number[] {
+  const p = structuredPatch('a', 'b', before, after, '', '', { context: 0 });
+  const out: number[] = [];
+  for (const h of p.hunks) {
+    let old = h.oldStart;
+    for (const l of h.lines) {
+      if (l.startsWith('-')) out.push(old++);
+      else if (!l.startsWith('+')) old++;
+    }
+  }
+  return out;
+}
+
+const tableIn = (obj: unknown, table: string) => table.split('.').reduce<unknown>((n, p) => (n as Record<string, unknown> | undefined)?.[p], obj) as Record<string, unknown> | undefined;
+
+async function setup(fx: string) {
+  const home = copyFixture(fx);
+  const layout = layoutOf(home);
+  const files = await readHomeFiles(layout);
+  return { home, layout, files };
+}
+
+function tomlOf(cs: ChangeSet): { before: string; after: string } {
+  const f = cs.files.find((x) => x.path === TOML)!;
+  return { before: f.before.toString('utf8'), after: f.after.toString('utf8') };
+}
+
+describe.each(FIXTURES)('%s', (fx) => {
+  it('is detected as a toml home, and the stock file reads as the docs say (defaults included)', async () => {
+    const { layout, files } = await setup(fx);
+    expect(layout.era).toBe('toml');
+    const s = readTomlSettings(files.get(TOML)!.toString('utf8'), TOML, { layout, files });
+    for (const x of s) {
+      expect(x.location).toBe(x.function === 'truststore' ? 'repository/resources/security/client-truststore.jks' : 'repository/resources/security/wso2carbon.jks');
+      expect(x.type).toBe('JKS');
+      expect(x.password).toBe('wso2carbon');
+      if (x.function !== 'truststore') expect([x.alias, x.keyPassword]).toEqual(['wso2carbon', 'wso2carbon']);
+    }
+    const internal = s.find((x) => x.function === 'internal')!;
+    expect(internal.present).toBe(false);
+    expect(internal.owner).toMatch(/follows \[keystore\.primary\]/);
+  });
+
+  it('a plan that names what the file already uses changes nothing (identity)', async () => {
+    const { home, layout, files } = await setup(fx);
+    const same = target(home, 'stock', 'repository/resources/security/wso2carbon.jks', { password: 'wso2carbon', keyPassword: 'wso2carbon', alias: 'wso2carbon' });
+    const trust = target(home, 'trust', 'repository/resources/security/client-truststore.jks', { password: 'wso2carbon', keyPassword: 'wso2carbon', alias: undefined });
+    const cs = plan(layout, files, { primary: same, internal: same, tls: same, truststore: trust });
+    const t = tomlOf(cs);
+    // Keys that are absent get written (explicit beats defaults), but nothing present changes.
+    expect(removedLines(t.before, t.after)).toEqual([]);
+    const again = plan(layout, new Map([...files, [TOML, Buffer.from(t.after)]]), { primary: same, internal: same, tls: same, truststore: trust });
+    expect(again.files[0].after.equals(again.files[0].before)).toBe(true);
+  });
+
+  describe.each(FUNCTIONS)('function %s', (fn) => {
+    let before: string;
+    let after: string;
+    let cs: ChangeSet;
+    let t: KeystoreTarget;
+    let files: Map<string, Buffer>;
+    let layout: ReturnType<typeof layoutOf>;
+    let targets: Targets;
+
+    beforeAll(async () => {
+      const s = await setup(fx);
+      files = s.files;
+      layout = s.layout;
+      t = target(s.home, 'newks', `repository/resources/security/${fn === 'truststore' ? 'trust.p12' : 'new.p12'}`, {
+        type: 'PKCS12',
+        alias: fn === 'truststore' ? undefined : 'newkey',
+        keyPassword: fn === 'truststore' ? `newks-Pa55"\\w'rd` : `k3y'"pw`,
+      });
+      targets = { [fn]: t };
+      cs = plan(layout, files, targets, true);
+      ({ before, after } = tomlOf(cs));
+    });
+
+    it('changes only deployment.toml (the XML files are generated from it)', () => {
+      expect(cs.files.map((f) => f.path)).toEqual([TOML]);
+    });
+
+    it('changes exactly the reported in-place lines; added keys and tables are pure additions', () => {
+      const f = cs.files[0];
+      const inPlace = new Set(f.changes.filter((c) => c.from !== '').map((c) => c.line));
+      expect(new Set(removedLines(before, after))).toEqual(inPlace);
+      expect(f.changes.length).toBeGreaterThan(0);
+      expect(f.changes.every((c) => c.function === fn)).toBe(true);
+    });
+
+    it('keeps every comment line, in order', () => {
+      const comments = (s: string) => s.split('\n').filter((l) => /^\s*#/.test(l));
+      expect(comments(after)).toEqual(comments(before));
+    });
+
+    it('still parses and reads back the new values in its table', () => {
+      const table = tableIn(parse(after), TABLE[fn])!;
+      expect(table.file_name).toBe(fn === 'truststore' ? 'trust.p12' : 'new.p12');
+      expect(table.type).toBe('PKCS12');
+      expect(table.password).toBe(t.password);
+      if (fn !== 'truststore') {
+        expect(table.alias).toBe('newkey');
+        expect(table.key_password).toBe(t.keyPassword);
+      }
+      // Other tables keep what they had.
+      for (const other of FUNCTIONS.filter((x) => x !== fn)) {
+        expect(tableIn(parse(after), TABLE[other])).toEqual(tableIn(parse(before), TABLE[other]));
+      }
+    });
+
+    it('a second run changes nothing', () => {
+      const again = plan(layout, new Map([...files, [TOML, Buffer.from(after)]]), targets, true);
+      expect(again.files[0].after.equals(again.files[0].before)).toBe(true);
+      expect(again.files[0].changes).toEqual([]);
+    });
+  });
+
+  it('the password never appears in a warning or note', async () => {
+    const { home, layout, files } = await setup(fx);
+    const t = target(home, 'newks', 'repository/resources/security/new.jks');
+    const cs = plan(layout, files, { primary: t, tls: t }, true);
+    const text = [...cs.warnings, ...cs.files.flatMap((f) => f.notes)].join('\n');
+    expect(text).not.toContain(t.password);
+    expect(cs.secrets).toContain(t.password);
+    expect(cs.secrets).toContain('wso2carbon');
+  });
+});
+
+describe('axis2 on a toml home follows [keystore.tls]', () => {
+  it('refuses axis2 alone, and axis2 with a different keystore than tls, saying why', async () => {
+    const { home, layout, files } = await setup('apim-3.2.0');
+    const a = target(home, 'a', 'repository/resources/security/a.jks');
+    const b = target(home, 'b', 'repository/resources/security/b.jks');
+    expect(() => plan(layout, files, { axis2: a })).toThrow(expect.objectContaining({ code: 'PLAN_INVALID', message: expect.stringMatching(/follow \[keystore\.tls\]/) }));
+    expect(() => plan(layout, files, { axis2: a, tls: b })).toThrow(expect.objectContaining({ code: 'PLAN_INVALID', message: expect.stringMatching(/different keystores/) }));
+  });
+
+  it('accepts axis2 with the same keystore as tls: one [keystore.tls] edit', async () => {
+    const { home, layout, files } = await setup('apim-3.2.0');
+    const a = target(home, 'a', 'repository/resources/security/a.jks');
+    const cs = plan(layout, files, { axis2: a, tls: a });
+    expect(tableIn(parse(tomlOf(cs).after), 'keystore.tls')?.file_name).toBe('a.jks');
+    expect(cs.files.map((f) => f.path)).toEqual([TOML]);
+  });
+});
+
+describe('the internal keystore guard', () => {
+  it('primary alone on IS 5.11 moves internal (it follows primary): refused without confirmation', async () => {
+    const { home, layout, files } = await setup('is-5.11.0');
+    const t = target(home, 'newks', 'repository/resources/security/new.jks');
+    expect(() => plan(layout, files, { primary: t })).toThrow(
+      expect.objectContaining({ code: 'INTERNAL_KEYSTORE_CHANGE', file: TOML, message: expect.stringMatching(/follows \[keystore\.primary\].*wso2carbon\.jks.*new\.jks/) }),
+    );
+  });
+
+  it('pinning internal to the keystore in use writes [keystore.internal] and needs no confirmation', async () => {
+    const { home, layout, files } = await setup('is-5.11.0');
+    const t = target(home, 'newks', 'repository/resources/security/new.jks');
+    const old = target(home, 'old', 'repository/resources/security/wso2carbon.jks', { password: 'wso2carbon', keyPassword: 'wso2carbon', alias: 'wso2carbon' });
+    const cs = plan(layout, files, { primary: t, internal: old });
+    const obj = parse(tomlOf(cs).after);
+    expect(tableIn(obj, 'keystore.internal')).toEqual({ file_name: 'wso2carbon.jks', type: 'JKS', password: 'wso2carbon', alias: 'wso2carbon', key_password: 'wso2carbon' });
+    expect(tableIn(obj, 'keystore.primary')?.file_name).toBe('new.jks');
+    // TLS follows primary here: said plainly.
+    expect(cs.warnings.join('\n')).toMatch(/\[keystore\.tls\] is not set.*follow \[keystore\.primary\]/);
+  });
+
+  it('tls alone on APIM 3.2 does not touch internal encryption', async () => {
+    const { home, layout, files } = await setup('apim-3.2.0');
+    const t = target(home, 'newks', 'repository/resources/security/new.jks');
+    const cs = plan(layout, files, { tls: t });
+    expect(cs.warnings.join('\n')).not.toMatch(/internal data/);
+  });
+});
+
+describe('file_name as the product reads it', () => {
+  it('refuses a keystore outside repository/resources/security on IS/APIM, saying to copy it there', async () => {
+    const { home, layout, files } = await setup('is-5.11.0');
+    const t = target(home, 'newks', 'certs/new.jks');
+    expect(() => plan(layout, files, { tls: t })).toThrow(expect.objectContaining({ code: 'PLAN_INVALID', hint: expect.stringMatching(/Copy the keystore into repository\/resources\/security/) }));
+  });
+
+  it('writes a path in a Micro Integrator home (conf/deployment.toml), inside or outside the security folder', async () => {
+    const home = copyFixture('carbon-kernel-4.6.1');
+    mkdirSync(join(home, 'conf'), { recursive: true });
+    const mi = readFileSync(join(home, TOML), 'utf8').replace('file_name = "wso2carbon.jks"', 'file_name = "repository/resources/security/wso2carbon.jks"');
+    writeFileSync(join(home, 'conf', 'deployment.toml'), mi);
+    const { rmSync } = await import('node:fs');
+    rmSync(join(home, 'repository', 'conf'), { recursive: true });
+    const layout = layoutOf(home);
+    expect(layout.confDir).toBe('conf');
+    const files = await readHomeFiles(layout);
+    const t = target(home, 'newks', 'repository/resources/security/new.jks');
+    const u = target(home, 'other', 'keys/tls.jks');
+    const cs = plan(layout, files, { primary: t, tls: u }, true);
+    const obj = parse(cs.files[0].after.toString('utf8'));
+    expect(tableIn(obj, 'keystore.primary')?.file_name).toBe('repository/resources/security/new.jks');
+    expect(tableIn(obj, 'keystore.tls')?.file_name).toBe('keys/tls.jks');
+    const s = readTomlSettings(cs.files[0].after.toString('utf8'), 'conf/deployment.toml', { layout });
+    expect(s.find((x) => x.function === 'tls')?.location).toBe('keys/tls.jks');
+  });
+});
+
+describe('odd files', () => {
+  it('a CRLF deployment.toml stays CRLF, added lines included', async () => {
+    const { home, layout, files } = await setup('is-5.11.0');
+    const crlf = files.get(TOML)!.toString('utf8').replace(/\r?\n/g, '\r\n');
+    const t = target(home, 'newks', 'repository/resources/security/new.jks');
+    const cs = plan(layout, new Map([...files, [TOML, Buffer.from(crlf)]]), { tls: t });
+    const after = cs.files[0].after.toString('utf8');
+    expect(after).not.toMatch(/[^\r]\n/);
+    expect(tableIn(parse(after), 'keystore.tls')?.file_name).toBe('new.jks');
+  });
+
+  it('a misspelt key in an edited table is pointed out (the server ignores it)', async () => {
+    const { home, layout, files } = await setup('is-5.11.0');
+    const text = files.get(TOML)!.toString('utf8').replace('[keystore.primary]\nfile_name', '[keystore.primary]\nname = "x.jks"\nfile_name');
+    const t = target(home, 'newks', 'repository/resources/security/new.jks');
+    const cs = plan(layout, new Map([...files, [TOML, Buffer.from(text)]]), { primary: t }, true);
+    expect(cs.warnings.join('\n')).toMatch(/:31 \[keystore\.primary\] name is not a key the server reads.*did you mean file_name/);
+  });
+
+  it('secPolicy: APIM 3.2 sec.policy has no keystore line, so nothing is invented (a warning says so)', async () => {
+    const { home, layout, files } = await setup('apim-3.2.0');
+    const t = target(home, 'newks', 'repository/resources/security/new.jks');
+    const cs = plan(layout, files, { secPolicy: t, tls: t });
+    expect(cs.files.map((f) => f.path)).toEqual([TOML]);
+    expect(cs.warnings.join('\n')).toMatch(/sec\.policy has no keystore entry/);
+  });
+
+  it('PKCS12 defaults are taken from the generated carbon.xml where the toml leaves file_name out', async () => {
+    const { layout, files } = await setup('is-5.11.0');
+    const carbon = files.get('repository/conf/carbon.xml')!.toString('utf8').replace('security/wso2carbon.jks</Location>', 'security/wso2carbon.p12</Location>');
+    const toml = files.get(TOML)!.toString('utf8').replace('file_name = "wso2carbon.jks"\n', '');
+    const m = new Map([...files, ['repository/conf/carbon.xml', Buffer.from(carbon)], [TOML, Buffer.from(toml)]]);
+    const s = readTomlSettings(toml, TOML, { layout, files: m });
+    expect(s.find((x) => x.function === 'primary')?.location).toBe('repository/resources/security/wso2carbon.p12');
+    expect(s.find((x) => x.function === 'primary')?.type).toBe('PKCS12');
+  });
+});
