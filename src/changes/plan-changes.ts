@@ -12,6 +12,7 @@ import { patchCarbonXml, readCarbonXml, type VaultSecret } from '../edit/carbon'
 import { patchCatalina, readCatalina } from '../edit/catalina';
 import { formatKeystorePath, normalizeConfigPath } from '../edit/paths';
 import { setProperty } from '../edit/properties';
+import { bracketed, cipherTextAliases, markAttributeVault, parseCipherTool, reencryptWarning, routeVaultAttributeEdits, type CipherToolMapping } from '../edit/secure-vault';
 import { planToml } from './plan-toml';
 import { patchSecPolicy, parsePolicy, readSecPolicy } from '../edit/sec-policy';
 import type { CurrentSetting, KeystoreTarget, SettingEdit } from '../edit/types';
@@ -57,7 +58,8 @@ function changeXmlFile(
   const doc = parseXml(text, rel);
   const ctx: XmlEditContext = { doc, encoding, file: rel };
   for (const s of read(ctx)) {
-    if (s.password) secrets.add(s.password);
+    // A Secure Vault placeholder ("password") is not a secret: masking it would blank the word everywhere.
+    if (s.password && !s.secretAlias) secrets.add(s.password);
     if (s.keyPassword) secrets.add(s.keyPassword);
   }
   const result = patch(ctx);
@@ -112,6 +114,7 @@ export function planChanges(input: PlanInput): ChangeSet {
   const files: FileChange[] = [];
   const warnings: string[] = [];
   const vault: VaultSecret[] = [];
+  let vaultKeystoreChange: { from: string; to: string } | null = null;
 
   if (targets.primary || targets.internal || targets.truststore) {
     const rel = layout.files.carbon;
@@ -134,6 +137,7 @@ export function planChanges(input: PlanInput): ChangeSet {
           );
         }
         if (change) warnings.push(`internal data encryption moves from ${change.from} to ${change.to}: data already encrypted with the old key must be re-encrypted (WSO2 data migration / cipher tool)`);
+        vaultKeystoreChange = change;
         return patchCarbonXml(ctx, { primary: targets.primary, internal: targets.internal, truststore: targets.truststore });
       },
       secrets,
@@ -157,9 +161,22 @@ export function planChanges(input: PlanInput): ChangeSet {
       const hasKeyHolder = current.some((c) => c.function === 'tls');
       if (targets.tls && !hasKeyHolder) warnings.push(`tls: ${rel} has no SSL Connector with a keystore; nothing changed there`);
       if (hasKeyHolder || current.some((c) => c.function === 'truststore')) {
-        const r = changeXmlFile(input, rel, (ctx) => patchCatalina(ctx, { tls: hasKeyHolder ? targets.tls : undefined, truststore: targets.truststore }), secrets, (ctx) => readCatalina(ctx.doc));
-        if (r.change.changes.length || targets.tls) files.push(r.change);
+        // Secure Vault: `keystorePass="password"` + svns:secretAlias on the Connector (as the cipher tool leaves it).
+        const cipherTool = cipherToolOf(input);
+        const r = changeXmlFile(
+          input,
+          rel,
+          (ctx) => {
+            const p = patchCatalina(ctx, { tls: hasKeyHolder ? targets.tls : undefined, truststore: targets.truststore });
+            const v = routeVaultAttributeEdits(ctx.doc, rel, p.edits, cipherTool);
+            return { edits: v.edits, warnings: [...p.warnings, ...v.warnings], vaultSecrets: v.vaultSecrets };
+          },
+          secrets,
+          (ctx) => markAttributeVault(ctx.doc, rel, readCatalina(ctx.doc), cipherTool),
+        );
+        if (r.change.changes.length || targets.tls || r.vaultSecrets.length) files.push(r.change);
         warnings.push(...r.warnings);
+        vault.push(...r.vaultSecrets);
       }
     }
   }
@@ -198,6 +215,14 @@ export function planChanges(input: PlanInput): ChangeSet {
   }
 
   if (vault.length) files.push(changeCipherText(input, vault, warnings));
+  // Secure Vault encrypts with the same keystore (internal, else primary): every secret must be redone.
+  const ctRel = layout.files.cipherText;
+  const ctBytes = ctRel ? input.files.get(ctRel) : undefined;
+  const vaultChange = vaultKeystoreChange as { from: string; to: string } | null; // assigned inside the carbon.xml callback
+  if (vaultChange && ctRel && ctBytes) {
+    const aliases = cipherTextAliases(decodeText(ctBytes, ctRel).text);
+    if (aliases.length) warnings.push(reencryptWarning({ ...vaultChange, aliases, where: ctRel, fresh: [...new Set(vault.map((v) => v.alias))] }));
+  }
 
   return { home: layout.home, files, warnings, secrets: [...secrets].filter((s) => s.length > 0) };
 }
@@ -218,7 +243,7 @@ function changeCipherText(input: PlanInput, vault: VaultSecret[], warnings: stri
   for (const v of vault) {
     if (seen.has(v.alias)) continue;
     seen.add(v.alias);
-    const e = setProperty(after, v.alias, `[${v.value}]`);
+    const e = setProperty(after, v.alias, bracketed(v.value, v.alias, rel));
     if (!e) continue;
     after = applyEdits(after, [e]);
     changes.push({ line: e.line, setting: v.alias, from: e.from ? '(encrypted)' : '', to: v.value, secret: true, function: 'other' });
@@ -228,4 +253,10 @@ function changeCipherText(input: PlanInput, vault: VaultSecret[], warnings: stri
   );
   const notes = [`${rel}: new Secure Vault values for ${[...seen].join(', ')} (run ciphertool.sh -Dconfigure)`];
   return { path: rel, before, after: after === text ? before : encodeText(after, encoding, rel), changes, notes, created: !input.files.has(rel) };
+}
+
+function cipherToolOf(input: PlanInput): Map<string, CipherToolMapping> {
+  const rel = input.layout.files.cipherTool;
+  const bytes = rel ? input.files.get(rel) : undefined;
+  return rel && bytes ? parseCipherTool(decodeText(bytes, rel).text) : new Map();
 }

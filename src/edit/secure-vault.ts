@@ -17,9 +17,9 @@
  */
 import { KsError } from '../errors';
 import type { XmlDocument, XmlElement } from '../xml/document';
-import { secretAliasOf, type VaultSecret } from './carbon';
+import { SECRET_ALIAS_ATTR, secretAliasOf, type VaultSecret } from './carbon';
 import { readProperties } from './properties';
-import type { SettingEdit } from './types';
+import type { CurrentSetting, SettingEdit } from './types';
 
 /** The placeholder the cipher tool writes where a value was. */
 export const VAULT_PLACEHOLDER = 'password';
@@ -153,4 +153,30 @@ export function reencryptWarning(opts: { from: string; to: string; aliases: stri
     'Write each clear value back in brackets (alias=[value]) and run bin/ciphertool.sh -Dconfigure before starting the server' +
     (opts.fresh.length ? `; ${opts.fresh.join(', ')} already hold the new value in brackets.` : '.')
   );
+}
+
+const PASS_FIELD: Record<string, 'password' | 'keyPassword'> = {
+  keystorePass: 'password',
+  certificateKeystorePassword: 'password',
+  truststorePass: 'password',
+  truststorePassword: 'password',
+  keyPass: 'keyPassword',
+  certificateKeyPassword: 'keyPassword',
+};
+
+/**
+ * catalina-server.xml settings (from readCatalina) with the Secure Vault placeholder recognised:
+ * where the holder element carries svns:secretAlias for one of its password attributes, that
+ * password is the placeholder, not a password, so it is dropped and `secretAlias` set.
+ */
+export function markAttributeVault<T extends CurrentSetting>(doc: XmlDocument, file: string, settings: T[], cipherTool: Map<string, CipherToolMapping>): T[] {
+  return settings.map((s) => {
+    const el = doc.elements.find((e) => doc.lineOf(e.start) === s.line && e.attrs.some((a) => SECRET_ALIAS_ATTR.test(a.name)));
+    const v = el && vaultAttributeOf(el, file, cipherTool);
+    if (!v) return s;
+    const field = PASS_FIELD[v.attribute];
+    const isTrust = /^truststore/.test(v.attribute);
+    if (!field || isTrust !== (s.function === 'truststore')) return s;
+    return { ...s, [field]: undefined, ...(field === 'password' ? { secretAlias: v.alias } : {}) };
+  });
 }
