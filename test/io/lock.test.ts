@@ -1,3 +1,4 @@
+import { recoverUnfinished } from '../../src/io';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -87,7 +88,6 @@ test('two overlapping runs in one process: the second is refused, the first comp
 });
 
 test('recoverUnfinished leaves a live run\'s partial checkpoint alone (LOCKED)', async () => {
-  const { recoverUnfinished } = await import('../../src/io');
   plantLock({ pid: process.ppid, hostname: os.hostname(), time: new Date().toISOString() });
   const partial = path.join(home, '.wso2-keystore/backups/20261125T193712Z-3f9a.partial');
   fs.mkdirSync(partial, { recursive: true });
