@@ -3,16 +3,17 @@
  * the planner use), and the defaults: primary + tls + axis2 where present, never internal.
  */
 import type { KsFunction } from '../changes/types';
+import { normalizeConfigPath } from '../edit/paths';
 import type { CurrentSetting } from '../edit/types';
 import type { Choice } from './prompter';
 
 export const FUNCTION_INFO: Record<KsFunction, { label: string; explain: string }> = {
-  primary: { label: 'primary', explain: 'signs tokens and messages, and is the server\'s identity (carbon.xml Security/KeyStore)' },
-  internal: { label: 'internal', explain: 'encrypts stored secrets via the Crypto Service (carbon.xml Security/InternalKeyStore)' },
-  tls: { label: 'tls', explain: 'the HTTPS certificate of the management console and APIs (Tomcat SSL connector)' },
-  axis2: { label: 'axis2', explain: 'the HTTPS certificate of the ESB / gateway transport (axis2 https listener and sender)' },
-  secPolicy: { label: 'secPolicy', explain: 'the keystore Java\'s security manager trusts signed code from (sec.policy); keep it with primary' },
-  truststore: { label: 'truststore', explain: 'the certificates this server trusts when it calls others (client-truststore)' },
+  primary: { label: 'primary', explain: 'the server\'s signing key: tokens, messages (carbon.xml KeyStore)' },
+  internal: { label: 'internal', explain: 'encrypts stored secrets, via the Crypto Service (carbon.xml InternalKeyStore)' },
+  tls: { label: 'tls', explain: 'HTTPS of the management console and services (Tomcat connector)' },
+  axis2: { label: 'axis2', explain: 'HTTPS of the ESB / gateway transport (axis2 listener and sender)' },
+  secPolicy: { label: 'secPolicy', explain: 'whose signed code Java\'s security manager trusts (sec.policy); keep with primary' },
+  truststore: { label: 'truststore', explain: 'the certificates this server trusts when it calls others' },
 };
 
 const ORDER: KsFunction[] = ['primary', 'internal', 'tls', 'axis2', 'secPolicy', 'truststore'];
@@ -32,11 +33,13 @@ export function functionsOf(settings: Settings): KsFunction[] {
  * Checkbox choices for the functions this home has. A function no chosen keystore can serve (no
  * private key) is shown but disabled, with the reason.
  */
-export function functionChoices(available: KsFunction[], opts: { haveKey: boolean }): Array<Choice<KsFunction>> {
+export function functionChoices(available: KsFunction[], opts: { haveKey: boolean; primaryEncrypts?: boolean }): Array<Choice<KsFunction>> {
   return available.map((f) => {
     const needsKey = KEY_FUNCTIONS.includes(f);
+    const extra = f === 'primary' && opts.primaryEncrypts ? '; on this home it also encrypts internal data' : '';
     return {
-      name: `${FUNCTION_INFO[f].label.padEnd(10)}  ${FUNCTION_INFO[f].explain}`,
+      name: `${FUNCTION_INFO[f].label.padEnd(10)}  ${FUNCTION_INFO[f].explain}${extra}`,
+      short: f,
       value: f,
       checked: DEFAULT_FUNCTIONS.includes(f) && (!needsKey || opts.haveKey),
       disabled: needsKey && !opts.haveKey ? 'needs a keystore with a private key' : false,
@@ -44,15 +47,28 @@ export function functionChoices(available: KsFunction[], opts: { haveKey: boolea
   });
 }
 
-/** One line per current setting: where it is, which keystore, type and alias. */
+/**
+ * The current set-up, one line per function and keystore: the file it names (normalised, so the
+ * same keystore spelled two ways is one line), type, alias, and where the first setting is.
+ */
 export function describeCurrent(settings: Settings): string {
-  const rows = settings
-    .filter((s) => s.function !== 'other')
-    .map((s) => {
-      const what = [s.location ?? '(no location)', s.type, s.alias ? `alias ${s.alias}` : undefined, s.secretAlias ? 'password in Secure Vault' : undefined]
+  const groups = new Map<string, { s: Settings[number]; where: string[] }>();
+  for (const s of settings) {
+    if (s.function === 'other') continue;
+    const key = `${s.function}\0${normalizeConfigPath(s.location ?? '')}\0${s.alias ?? ''}`;
+    const g = groups.get(key) ?? { s, where: [] };
+    g.where.push(`${s.path}:${s.line}`);
+    groups.set(key, g);
+  }
+  const order = (f: string) => ORDER.indexOf(f as KsFunction);
+  const rows = [...groups.values()]
+    .sort((a, b) => order(a.s.function) - order(b.s.function))
+    .map(({ s, where }) => {
+      const what = [s.location ? normalizeConfigPath(s.location) : '(no location)', s.type, s.alias ? `alias ${s.alias}` : undefined, s.secretAlias ? 'password in Secure Vault' : undefined]
         .filter(Boolean)
         .join(', ');
-      return `  ${s.function.padEnd(10)}  ${what}   (${s.path}:${s.line})`;
+      const at = where.length > 1 ? `${where[0]} and ${where.length - 1} more` : where[0];
+      return `  ${s.function.padEnd(10)}  ${what}   (${at})`;
     });
   return rows.length ? `${rows.join('\n')}\n` : '  (no keystore settings found)\n';
 }

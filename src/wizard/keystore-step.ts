@@ -164,6 +164,7 @@ async function pickKey(
       message: 'Key alias (the private-key entries in this file):',
       choices: keys.map((k) => ({
         name: k.chain[0] ? `${k.alias}  (${k.chain[0].subject}, until ${day(k.chain[0].notAfter)})` : k.alias,
+        short: k.alias,
         value: k.alias,
       })),
       default: keys[0].alias,

@@ -14,6 +14,8 @@ export interface Choice<T> {
   value: T;
   /** Shown under the list while the cursor is on this choice. */
   description?: string;
+  /** Shown after the answer instead of `name`. */
+  short?: string;
   checked?: boolean;
   disabled?: boolean | string;
 }

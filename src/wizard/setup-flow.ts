@@ -105,7 +105,7 @@ export async function runSetup(ctx: WizardContext, opts: SetupOptions): Promise<
   // 3. Which keystore serves which function.
   const available = functionsOf(settings);
   const haveKey = keystores.some((k) => k.alias);
-  const functions = await chooseFunctions(ctx, available, keystores, haveKey);
+  const functions = await chooseFunctions(ctx, available, keystores, haveKey, Boolean(carbon && !carbon.internal));
   if (Object.keys(functions).length === 0) {
     tell('No function chosen: nothing to change. Nothing was written.');
     return 1;
@@ -202,12 +202,12 @@ export async function runSetup(ctx: WizardContext, opts: SetupOptions): Promise<
   return 0;
 }
 
-async function chooseFunctions(ctx: WizardContext, available: KsFunction[], keystores: WizardKeystore[], haveKey: boolean): Promise<Partial<Record<KsFunction, string>>> {
+async function chooseFunctions(ctx: WizardContext, available: KsFunction[], keystores: WizardKeystore[], haveKey: boolean, primaryEncrypts: boolean): Promise<Partial<Record<KsFunction, string>>> {
   const tell = say(ctx);
   if (available.length === 0) return {};
   const chosen = await ctx.prompt.checkbox({
     message: keystores.length > 1 ? 'Which functions should the new keystores serve? (space to toggle, Enter to go on)' : `Which functions should ${keystores[0].path} serve? (space to toggle, Enter to go on)`,
-    choices: functionChoices(available, { haveKey }),
+    choices: functionChoices(available, { haveKey, primaryEncrypts }),
     validate: (v) => (v.length > 0 ? true : 'Choose at least one function (space toggles), or press Ctrl-C to stop.'),
   });
   const functions: Partial<Record<KsFunction, string>> = {};
@@ -222,7 +222,10 @@ async function chooseFunctions(ctx: WizardContext, available: KsFunction[], keys
       });
     }
   }
-  if (chosen.length) tell(`Chosen: ${chosen.map((f) => `${f} → ${keystores.find((k) => k.name === functions[f])!.path}`).join(', ')}`);
+  for (const k of keystores) {
+    const fs = chosen.filter((f) => functions[f] === k.name);
+    if (fs.length) tell(`  ${k.path} will serve: ${fs.join(', ')}`);
+  }
   return functions;
 }
 
