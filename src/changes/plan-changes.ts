@@ -12,7 +12,7 @@ import { patchCarbonXml, readCarbonXml, type VaultSecret } from '../edit/carbon'
 import { patchCatalina, readCatalina } from '../edit/catalina';
 import { formatKeystorePath, normalizeConfigPath } from '../edit/paths';
 import { setProperty } from '../edit/properties';
-import { bracketed, cipherTextAliases, markAttributeVault, parseCipherTool, reencryptWarning, routeVaultAttributeEdits, type CipherToolMapping } from '../edit/secure-vault';
+import { bracketed, cipherTextAliases, dropKeyPasswordPlaceholders, markAttributeVault, parseCipherTool, reencryptWarning, routeVaultAttributeEdits, type CipherToolMapping } from '../edit/secure-vault';
 import { planToml } from './plan-toml';
 import { patchSecPolicy, parsePolicy, readSecPolicy } from '../edit/sec-policy';
 import type { CurrentSetting, KeystoreTarget, SettingEdit } from '../edit/types';
@@ -143,7 +143,7 @@ export function planChanges(input: PlanInput): ChangeSet {
       secrets,
       (ctx) => {
         const c = readCarbonXml(ctx.doc);
-        return [c.primary, c.internal, c.truststore].filter((x): x is CurrentSetting => Boolean(x));
+        return dropKeyPasswordPlaceholders(ctx.doc, [c.primary, c.internal, c.truststore].filter((x): x is CurrentSetting => Boolean(x)));
       },
     );
     files.push(r.change);
@@ -190,7 +190,7 @@ export function planChanges(input: PlanInput): ChangeSet {
       const relevant = current.some((c) => (c.function === 'axis2' && targets.axis2) || (c.function === 'truststore' && targets.truststore));
       if (!relevant) continue;
       if (current.some((c) => c.function === 'axis2')) any = true;
-      const r = changeXmlFile(input, rel, (ctx) => patchAxis2(ctx, { axis2: targets.axis2, truststore: targets.truststore }), secrets, (ctx) => readAxis2(ctx.doc));
+      const r = changeXmlFile(input, rel, (ctx) => patchAxis2(ctx, { axis2: targets.axis2, truststore: targets.truststore }), secrets, (ctx) => dropKeyPasswordPlaceholders(ctx.doc, readAxis2(ctx.doc)));
       files.push(r.change);
       warnings.push(...r.warnings);
       vault.push(...r.vaultSecrets);

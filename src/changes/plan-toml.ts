@@ -304,7 +304,7 @@ export function planToml(input: TomlPlanInput): ChangeSet {
       if (t.alias !== undefined) values.alias = t.alias;
       values.key_password = t.keyPassword;
     }
-    const passwordAlias = (() => {
+    let passwordAlias = (() => {
       const cur = findEntry(doc, table, 'password');
       return cur ? isSecretRef(String(lookup(obj, `${table}.password`) ?? '')) : null;
     })();
@@ -324,6 +324,7 @@ export function planToml(input: TomlPlanInput): ChangeSet {
           const a = `${table.replace(/\./g, '_')}_${key}`;
           claim(a, values[key], setting);
           values[key] = `$secret{${a}}`;
+          if (key === 'password') passwordAlias = a;
           notes.push(`${rel}: ${setting} added as a Secure Vault reference ($secret{${a}}), like the other keystore passwords of this file`);
         }
       }

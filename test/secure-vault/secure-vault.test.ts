@@ -1,0 +1,179 @@
+/**
+ * Secure Vault on copies of real homes prepared the way `ciphertool.sh -Dconfigure` leaves them:
+ * no clear password lands in a config file, the right alias gets `[new password]`, and moving the
+ * keystore the vault encrypts with lists every secret to re-encrypt.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'smol-toml';
+import type { ChangeSet } from '../../src/changes/types';
+import { readProperties } from '../../src/edit/properties';
+import { readHomeFiles } from '../../src/home/read-files';
+import { parseXml, select } from '../../src/xml/document';
+import { copyFixture, layoutOf, plan, target } from '../toml-homes/helpers';
+import { cipherToolConfigure, tomlVault } from './prepare';
+
+const NEW = 'N3w&"pw<é';
+const TRUST = 'Tru5t!pw';
+
+/** Every spelling of a password that could land in a file. */
+const spellings = (p: string) => [p, p.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;'), p.replace(/&/g, '&amp;').replace(/</g, '&lt;'), JSON.stringify(p).slice(1, -1)];
+
+function expectNoClearPassword(cs: ChangeSet, allowed: (path: string) => boolean, ...passwords: string[]) {
+  for (const f of cs.files) {
+    if (allowed(f.path)) continue;
+    const text = f.after.toString('latin1') + f.after.toString('utf8');
+    for (const p of passwords) for (const s of spellings(p)) expect({ file: f.path, has: text.includes(s) }).toEqual({ file: f.path, has: false });
+  }
+}
+
+const props = (cs: ChangeSet, rel: string) => Object.fromEntries(readProperties(cs.files.find((f) => f.path === rel)!.after.toString('latin1')).map((p) => [p.key, p.value]));
+
+describe('4.4.x: IS 5.5.0 after ciphertool -Dconfigure', () => {
+  const CT = 'repository/conf/security/cipher-text.properties';
+  async function setup() {
+    const home = copyFixture('is-5.5.0');
+    const done = cipherToolConfigure(home);
+    const layout = layoutOf(home);
+    return { home, layout, files: await readHomeFiles(layout), done };
+  }
+
+  it('the prepared home has the placeholders where the cipher tool puts them', async () => {
+    const { files, done } = await setup();
+    expect(done.sort()).toEqual(['Carbon.Security.KeyStore.KeyPassword', 'Carbon.Security.KeyStore.Password', 'Carbon.Security.TrustStore.Password', 'Server.Service.Connector.keystorePass']);
+    const cat = files.get('repository/conf/tomcat/catalina-server.xml')!.toString('latin1');
+    expect(cat).toMatch(/svns:secretAlias="Server\.Service\.Connector\.keystorePass"/);
+    expect(cat).toMatch(/keystorePass="password"/);
+  });
+
+  it('primary, tls and truststore: placeholders stay, the aliases get [new password] in cipher-text.properties', async () => {
+    const { home, layout, files } = await setup();
+    const ks = target(home, 'newks', 'repository/resources/security/new.jks', { password: NEW, keyPassword: NEW, alias: 'newkey' });
+    const tr = target(home, 'trust', 'repository/resources/security/trust.jks', { password: TRUST, keyPassword: TRUST, alias: undefined });
+    const cs = plan(layout, files, { primary: ks, tls: ks, truststore: tr }, true);
+
+    expectNoClearPassword(cs, (p) => p === CT, NEW, TRUST);
+    const carbon = parseXml(cs.files.find((f) => f.path === 'repository/conf/carbon.xml')!.after.toString('latin1'));
+    expect(select(carbon, 'Server/Security/KeyStore/Location')[0].text).toBe('${carbon.home}/repository/resources/security/new.jks');
+    expect(select(carbon, 'Server/Security/KeyStore/Password')[0].text).toBe('password');
+    expect(select(carbon, 'Server/Security/TrustStore/Password')[0].text).toBe('password');
+    const cat = cs.files.find((f) => f.path === 'repository/conf/tomcat/catalina-server.xml')!.after.toString('latin1');
+    expect(cat).toMatch(/keystoreFile="\$\{carbon\.home\}\/repository\/resources\/security\/new\.jks"/);
+    expect(cat).toMatch(/keystorePass="password"/);
+
+    const after = props(cs, CT);
+    for (const a of ['Carbon.Security.KeyStore.Password', 'Carbon.Security.KeyStore.KeyPassword', 'Server.Service.Connector.keystorePass']) expect(after[a]).toBe(`[${NEW}]`);
+    expect(after['Carbon.Security.TrustStore.Password']).toBe(`[${TRUST}]`);
+    const before = Object.fromEntries(readProperties(files.get(CT)!.toString('latin1')).map((p) => [p.key, p.value]));
+    expect(after['UserManager.AdminUser.Password']).toBe(before['UserManager.AdminUser.Password']);
+    // é is written the way Properties.load (ISO-8859-1) reads it.
+    expect(cs.files.find((f) => f.path === CT)!.after.toString('latin1')).toContain('\\u00E9');
+
+    const w = cs.warnings.join('\n');
+    expect(w).toMatch(/ciphertool\.sh -Dconfigure/);
+    // No InternalKeyStore here: the primary keystore is the vault's; moving it means re-encrypting all.
+    expect(w).toMatch(/must be re-encrypted with the cipher tool: UserManager\.AdminUser\.Password, Datasources\.WSO2_CARBON_DB\.Configuration\.Password/);
+    expect(cs.secrets).not.toContain('password');
+
+    const again = plan(layout, new Map([...files, ...cs.files.map((f) => [f.path, f.after] as const)]), { primary: ks, tls: ks, truststore: tr }, true);
+    expect(again.files.every((f) => f.after.equals(f.before))).toBe(true);
+  });
+
+  it('refuses a new password the cipher tool would truncate (it contains "]")', async () => {
+    const { home, layout, files } = await setup();
+    const ks = target(home, 'newks', 'repository/resources/security/new.jks', { password: 'a]b', keyPassword: 'a]b' });
+    expect(() => plan(layout, files, { tls: ks })).toThrow(expect.objectContaining({ code: 'VALUE_UNENCODABLE' }));
+  });
+
+  it('refuses to write over a Connector placeholder that cipher-tool.properties does not explain', async () => {
+    const { home, layout, files } = await setup();
+    const tool = 'repository/conf/security/cipher-tool.properties';
+    const stripped = files.get(tool)!.toString('latin1').replace(/^Server\.Service\.Connector\.keystorePass=.*$/m, '');
+    const ks = target(home, 'newks', 'repository/resources/security/new.jks');
+    expect(() => plan(layout, new Map([...files, [tool, Buffer.from(stripped, 'latin1')]]), { tls: ks })).toThrow(expect.objectContaining({ code: 'SECRET_REFERENCE' }));
+  });
+
+  it('a key password Tomcat needs in clear next to the placeholder is added, with a warning', async () => {
+    const { home, layout, files } = await setup();
+    const ks = target(home, 'newks', 'repository/resources/security/new.jks', { password: NEW, keyPassword: 'other-key-pw' });
+    const cs = plan(layout, files, { tls: ks });
+    expect(cs.warnings.join('\n')).toMatch(/keyPass is added in clear next to a Secure Vault placeholder/);
+    expectNoClearPassword(cs, (p) => p.endsWith('cipher-text.properties'), NEW);
+  });
+});
+
+describe('4.4.x: APIM 2.2.0 with the axis2 https listener in Secure Vault', () => {
+  it('the axis2 alias gets the new password; axis2.xml keeps its placeholder', async () => {
+    const home = copyFixture('apim-2.2.0');
+    const map = (alias: string, el: string, field: string) => `Axis2.Https.${alias}.KeyStore.${field}=repository/conf/axis2/axis2.xml//axisconfig/${el}[@name='https']/parameter[@name='keystore']/KeyStore/${field},false`;
+    cipherToolConfigure(home, 'repository/conf', [
+      map('Listener', 'transportReceiver', 'Password'),
+      map('Listener', 'transportReceiver', 'KeyPassword'),
+      map('Sender', 'transportSender', 'Password'),
+      map('Sender', 'transportSender', 'KeyPassword'),
+    ]);
+    const layout = layoutOf(home);
+    const files = await readHomeFiles(layout);
+    const ks = target(home, 'newks', 'repository/resources/security/new.jks', { password: NEW, keyPassword: NEW });
+    const cs = plan(layout, files, { axis2: ks });
+    expectNoClearPassword(cs, (p) => p.endsWith('cipher-text.properties'), NEW);
+    const ct = props(cs, 'repository/conf/security/cipher-text.properties');
+    for (const a of ['Listener', 'Sender']) for (const f of ['Password', 'KeyPassword']) expect(ct[`Axis2.Https.${a}.KeyStore.${f}`]).toBe(`[${NEW}]`);
+    const axis2 = cs.files.find((f) => f.path === 'repository/conf/axis2/axis2.xml')!.after.toString('latin1');
+    expect(axis2).toMatch(/svns:secretAlias="Axis2\.Https\.Listener\.KeyStore\.Password"[^>]*>password</);
+  });
+});
+
+describe('toml era: $secret{} + [secrets]', () => {
+  const TOML = 'repository/conf/deployment.toml';
+  async function setup(refs: Record<string, string>) {
+    const home = copyFixture('is-5.11.0');
+    const p = join(home, TOML);
+    writeFileSync(p, tomlVault(readFileSync(p, 'utf8'), refs, ['admin_password']));
+    const layout = layoutOf(home);
+    return { home, layout, files: await readHomeFiles(layout) };
+  }
+
+  it('references stay; [secrets] gets "[new password]"; added password keys are references too', async () => {
+    const { home, layout, files } = await setup({ 'keystore.primary|password': 'keystore_password', 'truststore|password': 'truststore_password' });
+    const ks = target(home, 'newks', 'repository/resources/security/new.jks', { password: NEW, keyPassword: NEW, alias: 'newkey' });
+    const tr = target(home, 'trust', 'repository/resources/security/trust.jks', { password: TRUST, keyPassword: TRUST, alias: undefined });
+    const cs = plan(layout, files, { primary: ks, internal: ks, tls: ks, truststore: tr }, true);
+    const text = cs.files[0].after.toString('utf8');
+    const obj = parse(text) as Record<string, Record<string, Record<string, string>>>;
+    expect(obj.keystore.primary.password).toBe('$secret{keystore_password}');
+    expect(obj.keystore.primary.key_password).toBe('$secret{keystore_password}');
+    expect(obj.keystore.tls.password).toBe('$secret{keystore_tls_password}');
+    expect(obj.keystore.tls.key_password).toBe('$secret{keystore_tls_password}');
+    expect((obj.truststore as unknown as Record<string, string>).password).toBe('$secret{truststore_password}');
+    const secrets = obj.secrets as unknown as Record<string, string>;
+    expect(secrets.keystore_password).toBe(`[${NEW}]`);
+    expect(secrets.keystore_tls_password).toBe(`[${NEW}]`);
+    expect(secrets.keystore_internal_password).toBe(`[${NEW}]`);
+    expect(secrets.truststore_password).toBe(`[${TRUST}]`);
+    // The clear password is only ever inside the brackets under [secrets].
+    const withNew = text.split('\n').filter((l) => l.includes(JSON.stringify(NEW).slice(1, -1)) || l.includes(TRUST));
+    expect(withNew.every((l) => /^\w+ = "\[.*\]"$/.test(l))).toBe(true);
+    expect(withNew).toHaveLength(4);
+    const w = cs.warnings.join('\n');
+    expect(w).toMatch(/ciphertool\.sh -Dconfigure/);
+    expect(w).toMatch(/must be re-encrypted with the cipher tool: admin_password \(in \[secrets\]/);
+    const again = plan(layout, new Map([[TOML, cs.files[0].after]]), { primary: ks, internal: ks, tls: ks, truststore: tr }, true);
+    expect(again.files[0].after.equals(again.files[0].before)).toBe(true);
+  });
+
+  it('refuses an alias shared with a setting the plan leaves alone', async () => {
+    const { home, layout, files } = await setup({ 'keystore.primary|password': 'keystore_password' });
+    const text = files.get(TOML)!.toString('utf8').replace('[truststore]\n', '[keystore.tls]\npassword = "$secret{keystore_password}"\n\n[truststore]\n');
+    const ks = target(home, 'newks', 'repository/resources/security/new.jks', { password: NEW, keyPassword: NEW });
+    expect(() => plan(layout, new Map([...files, [TOML, Buffer.from(text)]]), { primary: ks }, true)).toThrow(
+      expect.objectContaining({ code: 'PLAN_INVALID', message: expect.stringMatching(/keystore_password is also used by \[keystore\.tls\]\.password/) }),
+    );
+  });
+
+  it('refuses "]" in a password that must go through [secrets]', async () => {
+    const { home, layout, files } = await setup({ 'keystore.primary|password': 'keystore_password' });
+    const ks = target(home, 'newks', 'repository/resources/security/new.jks', { password: 'x]y', keyPassword: 'x]y' });
+    expect(() => plan(layout, files, { primary: ks }, true)).toThrow(expect.objectContaining({ code: 'VALUE_UNENCODABLE' }));
+  });
+});
