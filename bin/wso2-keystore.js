@@ -4,6 +4,14 @@
 const { main } = require('../dist/cli/main.js');
 const { processIo } = require('../dist/cli/io.js');
 
+// `wso2-keystore scan | head` closes the pipe early: that is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e) => {
+    if (e && e.code === 'EPIPE') process.exit(process.exitCode || 0);
+    throw e;
+  });
+}
+
 main(process.argv.slice(2), processIo()).then(
   (code) => {
     process.exitCode = code;

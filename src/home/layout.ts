@@ -3,7 +3,7 @@
  * (directory listings only); everything after it works on the bytes it returns.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { KsError } from '../errors';
 
 export type ConfDir = 'repository/conf' | 'conf';
@@ -45,6 +45,11 @@ export function detectHome(homeArg: string): HomeLayout {
     const hasCarbon = isFile(join(dir, 'carbon.xml'));
     const hasToml = isFile(join(dir, 'deployment.toml'));
     if (!hasCarbon && !hasToml) continue;
+    if (confDir === 'conf' && basename(home) === 'repository' && isFile(join(dirname(home), 'repository', 'conf', 'carbon.xml'))) {
+      throw new KsError('HOME_NOT_FOUND', `${home} is the repository/ folder of a WSO2 home, not the home itself`, {
+        hint: `Give the home: ${dirname(home)}`,
+      });
+    }
     const rel = (p: string) => `${confDir}/${p}`;
     const present = (p: string) => (isFile(join(home, rel(p))) ? rel(p) : undefined);
     let axis2: string[] = [];

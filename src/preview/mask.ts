@@ -60,9 +60,16 @@ function spellings(secret: string): string[] {
   return [...forms].filter((s) => s.length > 0);
 }
 
+/**
+ * WSO2's published default password. It is also the default alias and keystore file name, so
+ * redacting it would blank `wso2carbon.jks` and `KeyAlias wso2carbon` everywhere while hiding nothing
+ * (it is in every WSO2 doc). Password settings themselves are still masked by position.
+ */
+const PUBLIC_DEFAULTS = new Set(['wso2carbon']);
+
 /** Replace every occurrence of the given secrets. Secrets shorter than 3 characters are skipped (they would garble text). */
 export function redact(text: string, secrets: readonly string[]): string {
-  const all = secrets.filter((s) => s.length >= 3).flatMap(spellings);
+  const all = secrets.filter((s) => s.length >= 3 && !PUBLIC_DEFAULTS.has(s)).flatMap(spellings);
   all.sort((a, b) => b.length - a.length);
   let out = text;
   for (const s of all) out = out.split(s).join(MASK);

@@ -16,7 +16,7 @@ import type { CurrentSetting } from '../edit/types';
 import type { HomeLayout } from '../home/layout';
 import { decodeText } from '../text/codec';
 import { lineIndex } from '../text/patcher';
-import { parseXml, pathOf, type XmlDocument } from '../xml/document';
+import { inComment, parseXml, pathOf, type XmlDocument } from '../xml/document';
 
 export interface Reference {
   path: string;
@@ -26,7 +26,7 @@ export interface Reference {
   function: string;
 }
 
-const REF_RE = /[^\s"'<>=,;()[\]{}]*\.(?:jks|p12|pfx|jceks)(?![A-Za-z0-9])/gi;
+const REF_RE = /(?:file:)?(?:\$\{[\w.]+\})?[^\s"'<>=,;()[\]{}]*\.(?:jks|p12|pfx|jceks)(?![A-Za-z0-9])/gi;
 const TEXT_EXT = /\.(xml|properties|toml|policy|ya?ml|json|conf|config|xml_PT|txt|cfg|ini)$/i;
 const SKIP_DIRS = new Set(['.wso2-keystore', 'node_modules', '.git', 'logs', 'tmp', 'lib', 'dropins', 'patches', 'components', 'database']);
 
@@ -71,14 +71,15 @@ function functionsByLine(rel: string, layout: HomeLayout, text: string, doc: Xml
 }
 
 function classifyXml(doc: XmlDocument, offset: number, byLine: Map<number, CurrentSetting>): { setting: string; fn: string } | null {
+  if (inComment(doc, offset)) return null; // a commented-out block is not a setting
   // The innermost element whose start tag or content holds the offset.
   let best = null as null | { setting: string; el: XmlDocument['elements'][number] };
   for (const el of doc.elements) {
     if (el.start > offset) break;
     if (offset >= el.end) continue;
     const a = el.attrs.find((x) => offset >= x.valueStart && offset <= x.valueEnd);
-    if (a) best = { setting: `${pathOf(el)}/@${a.name}`, el };
-    else if (offset >= el.openEnd && offset < el.closeStart && el.children.every((c) => offset < c.start || offset >= c.end)) best = { setting: pathOf(el), el };
+    if (a) best = { setting: `${pathOf(el, true)}/@${a.name}`, el };
+    else if (offset >= el.openEnd && offset < el.closeStart && el.children.every((c) => offset < c.start || offset >= c.end)) best = { setting: pathOf(el, true), el };
   }
   if (!best) return null; // inside a comment, or between elements: not a setting
   // The block the readers report starts at the KeyStore/Connector element: walk up to find it.

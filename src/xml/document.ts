@@ -51,6 +51,8 @@ export interface XmlDocument {
   root: XmlElement;
   /** Every element, in document order. */
   elements: XmlElement[];
+  /** `[start, end)` of every comment, in document order. */
+  comments: Array<[number, number]>;
   /** 1-based line of an offset. */
   lineOf(offset: number): number;
 }
@@ -67,6 +69,7 @@ export function parseXml(source: string, file?: string): XmlDocument {
   const parser = new SaxesParser({ position: true });
   const elements: XmlElement[] = [];
   const stack: XmlElement[] = [];
+  const comments: Array<[number, number]> = [];
   let root: XmlElement | null = null;
   let failure: Error | null = null;
 
@@ -104,6 +107,10 @@ export function parseXml(source: string, file?: string): XmlDocument {
     else root = el;
     elements.push(el);
     if (!tag.isSelfClosing) stack.push(el);
+  });
+  parser.on('comment', () => {
+    const end = parser.position;
+    comments.push([source.lastIndexOf('<!--', end - 1), end]);
   });
   parser.on('text', (t) => {
     if (stack.length) stack[stack.length - 1].text += t;
@@ -143,6 +150,7 @@ export function parseXml(source: string, file?: string): XmlDocument {
     source,
     root,
     elements,
+    comments,
     lineOf(offset: number) {
       lines = lines ?? lineIndex(source);
       return lines(offset);
@@ -175,9 +183,29 @@ export function attr(el: XmlElement, name: string): XmlAttr | undefined {
   return el.attrs.find((a) => a.name === name);
 }
 
-/** Path of local names from the root, for messages: `Server/Security/KeyStore/Location`. */
-export function pathOf(el: XmlElement): string {
+/**
+ * Path of local names from the root, for messages: `Server/Security/KeyStore/Location`. With
+ * `named`, elements that carry a name attribute show it: `transportReceiver[https]/parameter[keystore]`.
+ */
+export function pathOf(el: XmlElement, named = false): string {
   const names: string[] = [];
-  for (let e: XmlElement | null = el; e; e = e.parent) names.unshift(e.local);
+  for (let e: XmlElement | null = el; e; e = e.parent) {
+    const n = named ? e.attrs.find((a) => a.name === 'name')?.value : undefined;
+    names.unshift(n ? `${e.local}[${n}]` : e.local);
+  }
   return names.join('/');
+}
+
+/** True when the offset lies inside a comment. */
+export function inComment(doc: XmlDocument, offset: number): boolean {
+  let lo = 0;
+  let hi = doc.comments.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const [s, e] = doc.comments[mid];
+    if (offset < s) hi = mid - 1;
+    else if (offset >= e) lo = mid + 1;
+    else return true;
+  }
+  return false;
 }

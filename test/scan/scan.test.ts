@@ -1,0 +1,42 @@
+/** scan on real homes: every live reference, classified; commented-out blocks are not references. */
+import { join } from 'node:path';
+import { detectHome } from '../../src/home/layout';
+import { scanHome } from '../../src/scan/scan';
+import { FIXTURES } from '../helpers/home';
+
+test('APIM 2.2.0: managed settings get their function, the rest is "other", comments are skipped', async () => {
+  const refs = await scanHome(detectHome(join(FIXTURES, 'apim-2.2.0')));
+  const fn = (path: string, line: number) => refs.find((r) => r.path === path && r.line === line)?.function;
+  expect(fn('repository/conf/carbon.xml', 364)).toBe('primary');
+  expect(fn('repository/conf/carbon.xml', 381)).toBe('truststore');
+  expect(fn('repository/conf/tomcat/catalina-server.xml', 76)).toBe('tls');
+  expect(fn('repository/conf/axis2/axis2.xml', 317)).toBe('axis2');
+  expect(fn('repository/conf/axis2/axis2.xml', 325)).toBe('truststore');
+  expect(fn('repository/conf/axis2/axis2.xml', 538)).toBe('axis2');
+  expect(fn('repository/conf/identity/identity.xml', 488)).toBe('other');
+  expect(fn('repository/resources/security/sslprofiles.xml', 6)).toBe('other');
+  expect(fn('repository/conf/identity/EndpointConfig.properties', 21)).toBe('other');
+  // axis2.xml lines 344/352 sit in a commented-out NIO transport: not references.
+  expect(fn('repository/conf/axis2/axis2.xml', 344)).toBeUndefined();
+  expect(refs.find((r) => r.path === 'repository/conf/carbon.xml' && r.line === 364)).toEqual({
+    path: 'repository/conf/carbon.xml',
+    line: 364,
+    setting: 'Server/Security/KeyStore/Location',
+    value: '${carbon.home}/repository/resources/security/wso2carbon.jks',
+    function: 'primary',
+  });
+  expect(refs.filter((r) => r.function === 'axis2')).toHaveLength(2);
+});
+
+test('EI 6.2.0: sec.policy is secPolicy; the other profiles under wso2/ are "other"', async () => {
+  const refs = await scanHome(detectHome(join(FIXTURES, 'ei-6.2.0')));
+  expect(refs.find((r) => r.path === 'conf/sec.policy')).toMatchObject({ line: 1, function: 'secPolicy', value: 'file:${user.dir}/repository/resources/security/wso2carbon.jks' });
+  expect(refs.filter((r) => r.path.startsWith('wso2/')).every((r) => r.function === 'other')).toBe(true);
+  expect(refs.filter((r) => r.function === 'axis2')).toHaveLength(6);
+});
+
+test('IS 5.5.0: https transports are commented out in axis2.xml, so no axis2 reference', async () => {
+  const refs = await scanHome(detectHome(join(FIXTURES, 'is-5.5.0')));
+  expect(refs.filter((r) => r.path.includes('axis2/'))).toEqual([]);
+  expect(refs.filter((r) => r.function === 'tls')).toHaveLength(1);
+});
