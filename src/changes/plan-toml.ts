@@ -443,3 +443,38 @@ export function planToml(input: TomlPlanInput): ChangeSet {
 
   return { home: layout.home, files, warnings, secrets: [...secrets].filter((s) => s.length > 0) };
 }
+
+/**
+ * For `scan`: the function each line of deployment.toml serves (the `file_name` lines of the keystore
+ * tables), and keys the server does not read, which it ignores without a word.
+ */
+export function tomlScanLines(text: string, rel: string): Map<number, CurrentSetting> {
+  const out = new Map<number, CurrentSetting>();
+  let doc: TomlDoc;
+  try {
+    doc = scanToml(text, { file: rel });
+  } catch {
+    return out;
+  }
+  for (const table of KEYSTORE_TABLES) {
+    const e = findEntry(doc, table, 'file_name');
+    if (e) out.set(e.line, { function: FUNCTION_OF[table], owner: `[${table}].file_name`, line: e.line });
+  }
+  for (const u of unknownKeys(doc)) {
+    out.set(u.line, { function: 'other', owner: `[${u.table}].${u.key} (not read by the server, ignored${u.suggestion ? `: did you mean ${u.suggestion}?` : ''})`, line: u.line });
+  }
+  return out;
+}
+
+/** Misspelt or unknown keys of the keystore tables, as messages with their line. */
+export function tomlKeyWarnings(text: string, rel: string): Array<{ line: number; table: KeystoreTable; message: string }> {
+  try {
+    return unknownKeys(scanToml(text, { file: rel })).map((u) => ({
+      line: u.line,
+      table: u.table,
+      message: `${rel}:${u.line} [${u.table}] ${u.key} is not a key the server reads, so it is ignored${u.suggestion ? ` (did you mean ${u.suggestion}?)` : ''}`,
+    }));
+  } catch {
+    return [];
+  }
+}

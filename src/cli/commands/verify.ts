@@ -11,6 +11,7 @@ import { readCarbonXml } from '../../edit/carbon';
 import { readCatalina } from '../../edit/catalina';
 import { normalizeConfigPath } from '../../edit/paths';
 import { readSecPolicy } from '../../edit/sec-policy';
+import { readTomlSettings, tomlKeyWarnings } from '../../changes/plan-toml';
 import type { CurrentSetting } from '../../edit/types';
 import { detectHome, type HomeLayout } from '../../home/layout';
 import { readHomeFiles } from '../../home/read-files';
@@ -37,6 +38,16 @@ export function currentSettings(layout: HomeLayout, files: Map<string, Buffer>):
   const out: Array<CurrentSetting & { path: string }> = [];
   const xml = (rel: string | undefined) => (rel && files.get(rel) ? parseXml(decodeText(files.get(rel)!, rel).text, rel) : null);
   const f = layout.files;
+  if (layout.era === 'toml' && f.deploymentToml && files.get(f.deploymentToml)) {
+    // The XML files are generated from deployment.toml at start: the toml (with its defaults) is what counts.
+    const rel = f.deploymentToml;
+    for (const s of readTomlSettings(decodeText(files.get(rel)!, rel).text, rel, { layout, files })) out.push({ ...s, path: rel });
+    if (f.secPolicy && files.get(f.secPolicy)) {
+      const s = readSecPolicy(decodeText(files.get(f.secPolicy)!, f.secPolicy).text, f.secPolicy);
+      if (s) out.push({ ...s, path: f.secPolicy });
+    }
+    return out;
+  }
   const carbon = xml(f.carbon);
   if (carbon && f.carbon) {
     const c = readCarbonXml(carbon);
@@ -74,7 +85,10 @@ export async function verifyHome(layout: HomeLayout, now = new Date()): Promise<
     }
     return { store, bytes };
   };
-  const trust = settings.find((s) => s.function === 'truststore' && s.owner === 'Security/TrustStore');
+  const trust = settings.find((s) => s.function === 'truststore' && (s.owner === 'Security/TrustStore' || s.owner.startsWith('[truststore]')));
+  const keyWarnings = layout.era === 'toml' && layout.files.deploymentToml && files.get(layout.files.deploymentToml)
+    ? tomlKeyWarnings(decodeText(files.get(layout.files.deploymentToml)!, layout.files.deploymentToml).text, layout.files.deploymentToml)
+    : [];
   let trustStore: Keystore | null = null;
   if (trust?.location && trust.password && !trust.secretAlias) {
     try {
@@ -85,6 +99,8 @@ export async function verifyHome(layout: HomeLayout, now = new Date()): Promise<
   }
   for (const s of settings) {
     const base = { function: s.function, path: s.path, line: s.line, owner: s.owner, keystore: s.location ?? null, warnings: [] as string[] };
+    // A misspelt key in deployment.toml leaves the default in use without a word from the server.
+    if ('table' in s) base.warnings.push(...keyWarnings.filter((k) => k.table === (s as { table: string }).table).map((k) => k.message));
     try {
       if (!s.location) throw new Error('no keystore location is set');
       if (s.function === 'secPolicy') {
@@ -101,6 +117,10 @@ export async function verifyHome(layout: HomeLayout, now = new Date()): Promise<
       if (!existsSync(abs(s.location))) throw new Error(`${s.location} does not exist`);
       if (s.secretAlias) {
         lines.push({ ...base, ok: true, message: `password is in Secure Vault (${s.secretAlias}); not checked` });
+        continue;
+      }
+      if (s.password === undefined && layout.era === 'toml') {
+        lines.push({ ...base, ok: true, message: 'the password comes from the environment ($env{}/$sys{}) or an unresolvable $ref{}; not checked' });
         continue;
       }
       if (s.password === undefined) throw new Error('no password is set');
