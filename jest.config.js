@@ -6,7 +6,7 @@ module.exports = {
   transform: {
     '^.+\\.[tj]sx?$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }],
   },
-  // @inquirer/* ships ESM only: let ts-jest compile it to CommonJS.
-  transformIgnorePatterns: ['/node_modules/(?!(@inquirer)/)'],
+  // @inquirer/* and the text-width packages @inquirer/core uses ship ESM only: let ts-jest compile them to CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!(@inquirer|fast-wrap-ansi|fast-string-width|fast-string-truncated-width)/)'],
   testTimeout: 60000,
 };

@@ -12,6 +12,7 @@ import { readAxis2 } from '../edit/axis2';
 import { readCarbonXml } from '../edit/carbon';
 import { readCatalina } from '../edit/catalina';
 import { readSecPolicy } from '../edit/sec-policy';
+import { tomlScanLines } from '../changes/plan-toml';
 import type { CurrentSetting } from '../edit/types';
 import type { HomeLayout } from '../home/layout';
 import { decodeText } from '../text/codec';
@@ -60,6 +61,7 @@ function functionsByLine(rel: string, layout: HomeLayout, text: string, doc: Xml
       add([c.primary, c.internal, c.truststore].filter((x): x is CurrentSetting => Boolean(x)), doc);
     } else if (rel === layout.files.catalina && doc) add(readCatalina(doc), doc);
     else if (layout.files.axis2.includes(rel) && doc) add(readAxis2(doc), doc);
+    else if (rel === layout.files.deploymentToml) for (const [line, s] of tomlScanLines(text, rel)) m.set(line, s);
     else if (rel === layout.files.secPolicy) {
       const s = readSecPolicy(text, rel);
       if (s) add([s], null);
