@@ -19,9 +19,13 @@ export function checkKeyEntry(ks: Keystore, bytes: Buffer, opts: CheckKeyEntryOp
   const wanted = opts.alias.toLowerCase();
   const entry = ks.entries.find((e) => e.alias.toLowerCase() === wanted);
   if (!entry) {
-    const names = ks.entries.map((e) => e.alias);
-    const shown = names.length > 20 ? `${names.slice(0, 20).join(', ')}, … (${names.length} in all)` : names.join(', ');
-    throw new KsError('ALIAS_MISSING', `${label} has no entry "${opts.alias}"; it has: ${shown || '(no entries)'}`);
+    // Name the private keys first: those are the aliases a user can choose; trusted certificates are only counted.
+    const keys = ks.entries.filter((e) => e.kind === 'privateKey').map((e) => e.alias);
+    const others = ks.entries.length - keys.length;
+    const shownKeys = keys.length > 20 ? `${keys.slice(0, 20).join(', ')}, … (${keys.length} keys)` : keys.join(', ');
+    const rest = others ? ` (and ${others} trusted certificate${others === 1 ? '' : 's'})` : '';
+    const has = keys.length ? `its private keys: ${shownKeys}${rest}` : `no private key${rest}`;
+    throw new KsError('ALIAS_MISSING', `${label} has no entry "${opts.alias}"; it has ${has}`);
   }
   if (entry.kind !== 'privateKey') {
     const what = entry.kind === 'trustedCert' ? 'a trusted certificate' : 'a secret key';

@@ -1,0 +1,31 @@
+/** verify: the `nginx -t` of keystores, on real homes with real keystores. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { copyHome, ensureBuilt, runCli } from '../helpers/home';
+
+beforeAll(() => ensureBuilt());
+
+test('a stock APIM 2.2.0 home checks out: one OK line per setting, exit 0', () => {
+  const home = copyHome('apim-2.2.0');
+  const r = runCli(['verify', home, '--json']);
+  expect(r.code).toBe(0);
+  const out = JSON.parse(r.stdout);
+  expect(out.ok).toBe(true);
+  expect(out.checks.map((c: { function: string }) => c.function)).toEqual(['primary', 'truststore', 'tls', 'axis2', 'truststore', 'axis2', 'truststore']);
+});
+
+test.each([
+  ['a wrong store password in carbon.xml', (s: string) => s.replace('<Password>wso2carbon</Password>', '<Password>wrong-pass</Password>'), /primary.*(tampered|password)/i],
+  ['an alias that does not exist', (s: string) => s.replace('<KeyAlias>wso2carbon</KeyAlias>', '<KeyAlias>nokey</KeyAlias>'), /primary.*no entry "nokey"; it has its private keys: wso2carbon \(and 35 trusted certificates\)/],
+  ['a keystore file that does not exist', (s: string) => s.replace('security/wso2carbon.jks</Location>', 'security/gone.jks</Location>'), /primary.*gone\.jks does not exist/],
+])('%s: FAIL line and exit 1', (_name, edit, re) => {
+  const home = copyHome('apim-2.2.0');
+  const carbon = join(home, 'repository/conf/carbon.xml');
+  writeFileSync(carbon, edit(readFileSync(carbon, 'latin1')), 'latin1');
+  const r = runCli(['verify', home]);
+  expect(r.code).toBe(1);
+  expect(r.stdout).toMatch(/^FAIL/m);
+  expect(r.stdout.split('\n').find((l) => l.startsWith('FAIL'))).toMatch(re);
+  expect(r.stdout).toMatch(/^OK +tls/m);
+  expect(r.stdout).not.toContain('wrong-pass');
+});
