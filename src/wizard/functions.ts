@@ -31,10 +31,13 @@ export function functionsOf(settings: Settings): KsFunction[] {
 
 /**
  * Checkbox choices for the functions this home has. A function no chosen keystore can serve (no
- * private key) is shown but disabled, with the reason.
+ * private key) is shown, disabled, with the reason, after the others.
  */
 export function functionChoices(available: KsFunction[], opts: { haveKey: boolean; primaryEncrypts?: boolean }): Array<Choice<KsFunction>> {
-  return available.map((f) => {
+  // Disabled entries go last: the cursor can rest on them, so it should start on one it can tick.
+  const usable = (f: KsFunction) => opts.haveKey || !KEY_FUNCTIONS.includes(f);
+  const ordered = [...available.filter(usable), ...available.filter((f) => !usable(f))];
+  return ordered.map((f) => {
     const needsKey = KEY_FUNCTIONS.includes(f);
     const extra = f === 'primary' && opts.primaryEncrypts ? '; on this home it also encrypts internal data' : '';
     return {

@@ -1,0 +1,211 @@
+/**
+ * Flow branches through the prompt seam (a scripted Prompter), on copies of fixture homes with
+ * keystores made by keytool: the ones that take many keystrokes or special keystores in a terminal.
+ */
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isKsError } from '../../src/errors';
+import { runSetup } from '../../src/wizard/setup-flow';
+import { describeWithKeytool, genKeyPair, keytool, tmpDir } from '../helpers/keytool';
+import { copyHome, differences, snapshot } from './pty';
+import { fakeIo, scriptedPrompter, type Step } from './scripted';
+
+const FIXTURES = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'wso2');
+const SEC = 'repository/resources/security';
+const PASS = 'flow-pass';
+let work: string;
+
+beforeAll(() => {
+  work = tmpDir('wizard-flow');
+  genKeyPair({ file: join(work, 'tls.p12'), storeType: 'PKCS12', storePass: PASS, alias: 'tlskey' });
+  genKeyPair({ file: join(work, 'sign.jks'), storeType: 'JKS', storePass: PASS, keyPass: 'sign-key-pass', alias: 'signkey' });
+  genKeyPair({ file: join(work, 'old.p12'), storeType: 'PKCS12', storePass: PASS, alias: 'oldkey', startdate: '-400d', validity: 30 });
+  // A truststore-like keystore: one trusted certificate, no private key.
+  const der = join(work, 'tls.cer');
+  keytool(['-exportcert', '-alias', 'tlskey', '-keystore', join(work, 'tls.p12'), '-storepass', PASS, '-file', der]);
+  keytool(['-importcert', '-noprompt', '-alias', 'partner', '-file', der, '-keystore', join(work, 'trust.p12'), '-storetype', 'PKCS12', '-storepass', PASS]);
+});
+
+/** A kernel 4.4.40 home (it has Security/InternalKeyStore) with EI's keystores put in place. */
+function kernelHome(extra: string[]): string {
+  const dir = copyHome(join(FIXTURES, 'carbon-kernel-4.4.40'), tmpDir('flow-home'));
+  mkdirSync(join(dir, SEC), { recursive: true });
+  for (const f of ['wso2carbon.jks', 'client-truststore.jks']) copyFileSync(join(FIXTURES, 'ei-6.2.0', SEC, f), join(dir, SEC, f));
+  for (const f of extra) copyFileSync(join(work, f), join(dir, SEC, f));
+  return dir;
+}
+
+async function run(dir: string, steps: Step[], opts: { dryRun?: boolean; savePlan?: string } = {}) {
+  const { prompt, asked, left } = scriptedPrompter(steps);
+  const f = fakeIo(dir);
+  let code: number | undefined;
+  let error: unknown;
+  try {
+    code = await runSetup({ io: f.io, out: f.out, prompt }, { home: dir, ...opts });
+  } catch (e) {
+    error = e;
+  }
+  return { code, error, asked, left: left(), stdout: f.stdout() };
+}
+
+const keystore = (file: string, password: string | string[] = PASS): Step[] => [
+  { input: /Path of the new keystore/, answer: `${SEC}/${file}` },
+  { password: /Store password/, answer: password },
+];
+
+describeWithKeytool('wizard flow', () => {
+  test('a home with InternalKeyStore offers internal (unticked) and changing primary does not touch it', async () => {
+    const dir = kernelHome(['tls.p12']);
+    const r = await run(dir, [
+      ...keystore('tls.p12'),
+      { select: /Key alias/, answer: 'tlskey' },
+      { select: /Key password/, answer: true },
+      { confirm: /Add another keystore/, answer: false },
+      { checkbox: /Which functions/, answer: 'defaults' },
+      { confirm: /Import it into/, answer: false },
+      { confirm: /Apply these changes/, answer: true },
+      { confirm: /Save these answers/, answer: false },
+    ]);
+    expect(r.error).toBeUndefined();
+    expect(r.code).toBe(0);
+    const box = r.asked.find((a) => a.kind === 'checkbox')!;
+    expect(box.choices!.map((c) => [c.value, Boolean(c.checked)])).toEqual([
+      ['primary', true],
+      ['internal', false],
+      ['tls', true], // no axis2: the kernel's https transport is commented out
+      ['truststore', false],
+    ]);
+    expect(r.stdout).not.toContain('WARNING');
+    const carbon = readFileSync(join(dir, 'repository/conf/carbon.xml'), 'utf8');
+    const internal = /<InternalKeyStore>[\s\S]*?<\/InternalKeyStore>/.exec(carbon)![0];
+    expect(internal).toContain('wso2carbon.jks');
+    expect(carbon).toContain('<KeyAlias>tlskey</KeyAlias>');
+  });
+
+  test('choosing internal shows the warning; declining keeps InternalKeyStore and goes on with the rest', async () => {
+    const dir = kernelHome(['tls.p12']);
+    const r = await run(dir, [
+      ...keystore('tls.p12'),
+      { select: /Key alias/, answer: 'tlskey' },
+      { select: /Key password/, answer: true },
+      { confirm: /Add another keystore/, answer: false },
+      { checkbox: /Which functions/, answer: ['internal', 'tls'] },
+      { confirm: /Change the internal-encryption keystore anyway/, answer: 'default' },
+      { confirm: /Import it into/, answer: false },
+      { confirm: /Apply these changes/, answer: false },
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('cannot be decrypted after this change');
+    expect(r.stdout).toContain('Kept: the current keystore stays in place for internal.');
+    expect(r.stdout).not.toContain('+++ b/repository/conf/carbon.xml');
+    expect(r.stdout).toContain('+++ b/repository/conf/tomcat/catalina-server.xml');
+    expect(r.stdout).toContain('Nothing was written.');
+  });
+
+  test('two keystores: each function picks one; a different key password is asked for and saved as its own variable', async () => {
+    const dir = kernelHome(['tls.p12', 'sign.jks']);
+    const planFile = join(dir, 'plan.json');
+    const r = await run(
+      dir,
+      [
+        ...keystore('tls.p12'),
+        { select: /Key alias/, answer: 'tlskey' },
+        { select: /Key password/, answer: true },
+        { confirm: /Add another keystore/, answer: true },
+        ...keystore('sign.jks'),
+        { select: /Key alias/, answer: 'signkey' },
+        { select: /Key password/, answer: true }, // wrong guess: the wizard asks for it
+        { password: /Key password of "signkey"/, answer: ['nope', 'sign-key-pass'] },
+        { confirm: /Add another keystore/, answer: false },
+        { checkbox: /Which functions should the new keystores serve/, answer: ['primary', 'tls'] },
+        { select: /Which keystore for primary/, answer: 'sign' },
+        { select: /Which keystore for tls/, answer: 'tls' },
+        { confirm: /Import it into/, answer: false },
+        { confirm: /Use these variable names/, answer: true },
+      ],
+      { dryRun: true, savePlan: planFile },
+    );
+    expect(r.error).toBeUndefined();
+    expect(r.stdout).toContain('The store password does not open the key "signkey"');
+    const keyPrompt = r.asked.find((a) => /Key password of/.test(a.message))!;
+    expect(keyPrompt.rejections[0]).toMatch(/key password given for "signkey" .* is wrong/);
+    // --save-plan: no file-name question; the proposed variable names accepted.
+    expect(r.left).toBe(0);
+    expect(r.stdout).toContain('sign: WSO2KS_SIGN_PASS, key password WSO2KS_SIGN_KEY_PASS');
+    const plan = JSON.parse(readFileSync(planFile, 'utf8'));
+    expect(plan.functions).toEqual({ primary: 'sign', tls: 'tls' });
+    expect(plan.keystores.sign.keyPassword).toEqual({ env: 'WSO2KS_SIGN_KEY_PASS' });
+    expect(plan.keystores.tls.keyPassword).toBeUndefined();
+  });
+
+  test('a keystore without a private key can serve only as the truststore', async () => {
+    const dir = kernelHome(['trust.p12']);
+    const r = await run(dir, [
+      ...keystore('trust.p12'),
+      { confirm: /Add another keystore/, answer: false },
+      { checkbox: /Which functions/, answer: ['truststore'] },
+      { confirm: /Apply these changes/, answer: false },
+    ]);
+    expect(r.error).toBeUndefined();
+    expect(r.stdout).toContain('It holds no private key, so it can serve only as a truststore.');
+    const box = r.asked.find((a) => a.kind === 'checkbox')!;
+    expect(box.choices!.filter((c) => !c.disabled).map((c) => c.value)).toEqual(['truststore']);
+    expect(box.choices!.find((c) => c.value === 'primary')!.disabled).toBe('needs a keystore with a private key');
+  });
+
+  test('an expired certificate is refused unless the user insists; a wrong store password is re-asked with the reason', async () => {
+    const dir = kernelHome(['old.p12', 'tls.p12']);
+    const before = snapshot(dir);
+    const r = await run(dir, [
+      ...keystore('old.p12', ['wrong', PASS]),
+      { select: /Key alias/, answer: 'oldkey' },
+      { select: /Key password/, answer: true },
+      { confirm: /has expired.*Use it anyway/, answer: 'default' },
+      ...keystore('tls.p12'),
+      { select: /Key alias/, answer: 'tlskey' },
+      { select: /Key password/, answer: true },
+      { ctrlC: /Add another keystore/ },
+    ]);
+    expect(isKsError(r.error) && r.error.code).toBe('ABORTED');
+    const pw = r.asked.find((a) => a.kind === 'password')!;
+    expect(pw.rejections).toEqual([expect.stringMatching(/Keystore was tampered with, or password was incorrect\. Try again/)]);
+    expect(r.stdout).toContain('warning: certificate expired on');
+    expect(differences(before, snapshot(dir))).toEqual([]);
+  });
+
+  test('a deployment.toml home is refused before any question', async () => {
+    const dir = copyHome(join(FIXTURES, 'apim-3.2.0'), tmpDir('flow-toml'));
+    const r = await run(dir, []);
+    expect(isKsError(r.error) && r.error.code).toBe('HOME_GENERATED');
+    expect(r.asked).toEqual([]);
+  });
+
+  test('the saved plan holds only {"env"} references, never a typed password', async () => {
+    const dir = kernelHome(['sign.jks']);
+    const planFile = join(dir, 'saved.json');
+    writeFileSync(planFile, 'old');
+    const r = await run(
+      dir,
+      [
+        ...keystore('sign.jks'),
+        { select: /Key alias/, answer: 'signkey' },
+        { select: /Key password/, answer: false },
+        { password: /Key password of "signkey"/, answer: 'sign-key-pass' },
+        { confirm: /Add another keystore/, answer: false },
+        { checkbox: /Which functions/, answer: ['tls'] },
+        { confirm: /Import it into/, answer: false },
+        { confirm: /Use these variable names/, answer: false },
+        { input: /store password of sign/, answer: ['1BAD', 'SIGN_PASS'] },
+        { input: /key password of sign/, answer: 'SIGN_KEY_PASS' },
+        { confirm: /exists\. Overwrite it/, answer: true },
+      ],
+      { dryRun: true, savePlan: planFile },
+    );
+    expect(r.error).toBeUndefined();
+    const text = readFileSync(planFile, 'utf8');
+    expect(text).not.toContain(PASS);
+    expect(text).not.toContain('sign-key-pass');
+    expect(JSON.parse(text).keystores.sign).toEqual({ path: `${SEC}/sign.jks`, type: 'JKS', password: { env: 'SIGN_PASS' }, alias: 'signkey', keyPassword: { env: 'SIGN_KEY_PASS' } });
+    expect(r.stdout).toContain('read -rs SIGN_KEY_PASS && export SIGN_KEY_PASS');
+  });
+});

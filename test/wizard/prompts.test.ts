@@ -1,0 +1,68 @@
+/**
+ * Prompt-level tests with @inquirer/testing: the real prompts, rendered on fake streams, with the
+ * choices and validators the wizard builds.
+ */
+import { checkbox, password } from '@inquirer/prompts';
+import { render as renderPrompt } from '@inquirer/testing';
+import { functionChoices } from '../../src/wizard/functions';
+
+// @inquirer/testing 2.x types its prompts as cancellable (the pre-AbortSignal API) and
+// @inquirer/prompts 8 no longer returns that shape: the call is the same, only the type differs.
+type Rendered = Awaited<ReturnType<typeof renderPrompt>>;
+const render = renderPrompt as unknown as (prompt: unknown, config: unknown) => Promise<Omit<Rendered, 'answer'> & { answer: Promise<unknown> }>;
+
+describe('function checkbox', () => {
+  test('only the functions the home has, explained in one line, defaults primary + tls + axis2', async () => {
+    const { answer, events, getScreen } = await render(checkbox, {
+      message: 'Which functions?',
+      choices: functionChoices(['primary', 'tls', 'axis2', 'secPolicy', 'truststore'], { haveKey: true, primaryEncrypts: true }),
+    });
+    const screen = getScreen();
+    expect(screen).toMatch(/◉ primary +the server's signing key/);
+    expect(screen.replace(/\s+/g, ' ')).toContain('on this home it also encrypts internal data');
+    expect(screen).toMatch(/◉ tls +HTTPS of the management console/);
+    expect(screen).toMatch(/◯ secPolicy/);
+    expect(screen).not.toContain('internal  ');
+    // Untick primary (cursor starts on it), tick truststore (4 down), submit.
+    events.keypress('space');
+    for (let i = 0; i < 4; i++) events.keypress('down');
+    events.keypress('space');
+    events.keypress('enter');
+    await expect(answer).resolves.toEqual(['tls', 'axis2', 'truststore']);
+  });
+
+  test('without a private key, the key functions are shown but cannot be ticked', async () => {
+    const { answer, events, getScreen } = await render(checkbox, {
+      message: 'Which functions?',
+      choices: functionChoices(['primary', 'tls', 'truststore'], { haveKey: false }),
+    });
+    const screen = getScreen();
+    expect(screen).toContain('needs a keystore with a private key');
+    expect(screen).toMatch(/❯◯ truststore/); // the one it can tick comes first
+    events.keypress('space');
+    events.keypress('down');
+    events.keypress('space'); // on "primary": refused
+    expect(getScreen()).toContain('cannot be toggled');
+    events.keypress('enter');
+    await expect(answer).resolves.toEqual(['truststore']);
+  });
+});
+
+describe('password with an on-the-spot check', () => {
+  test('a rejected password shows the reason and the prompt stays open', async () => {
+    const { answer, events, getScreen } = await render(password, {
+      message: 'Store password:',
+      mask: '*',
+      validate: (v: string) => (v === 'right' ? true : 'Keystore was tampered with, or password was incorrect. Try again (Ctrl-C to stop).'),
+    });
+    events.type('wrong');
+    events.keypress('enter');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(getScreen()).toContain('password was incorrect. Try again');
+    expect(getScreen()).not.toContain('wrong');
+    for (let i = 0; i < 5; i++) events.keypress('backspace');
+    events.type('right');
+    events.keypress('enter');
+    await expect(answer).resolves.toBe('right');
+  });
+});
