@@ -82,6 +82,12 @@ export function parsePolicy(src: string, file: string): PolicyModel {
       }
       const url = toks[k + 1];
       const type = toks[k + 2]?.value === ',' && toks[k + 3]?.kind === 'string' ? toks[k + 3] : undefined;
+      // The JDK's grammar: keystore "URL" [, "TYPE" [, "PROVIDER"]] ; anything else would be edited blind.
+      let n = type ? k + 4 : k + 2;
+      if (type && toks[n]?.value === ',' && toks[n + 1]?.kind === 'string') n += 2;
+      if (!(toks[n]?.kind === 'punct' && toks[n].value === ';')) {
+        throw new KsError('POLICY_MALFORMED', 'the keystore entry is not of the form keystore "URL", "TYPE";', { file, line: lines(t.start) });
+      }
       model.keystore = { url, type, line: lines(t.start) };
     } else if (depth === 0 && t.kind === 'word' && t.value.toLowerCase() === 'signedby' && toks[k + 1]?.kind === 'string') {
       model.signedBy.push({ token: toks[k + 1], line: lines(toks[k + 1].start) });
