@@ -3,10 +3,17 @@
  * WSO2 docs, plus PKCS12 — with the setting that holds it and the function it serves (`other` for
  * files this tool does not manage, such as identity.xml or sslprofiles.xml).
  *
- * Cheap first: files are read once and searched with one regex; only files with a hit are parsed
- * (XML, to name the setting and to drop references inside comments). Reads run a few at a time.
+ * Cheap first, and one pass: the walk hands each file to the search as soon as it is listed (no
+ * list of the whole tree is built), each file is read once into one reused buffer, and a literal
+ * search for the extensions (`HIT_RE`) decides whether it is looked at further. Only the lines with a
+ * hit go through the full reference pattern, and only files with a hit are decoded and parsed (XML,
+ * to name the setting and to drop references inside comments).
+ *
+ * Reads are synchronous on purpose: a warm 20,000-file tree reads 3x faster than with 16 concurrent
+ * fs.promises.readFile calls (~1 syscall fewer per file, no thread-pool round trip, no allocation per
+ * file), and the scan is all the process does. A cold disk is slower that way; see docs/performance.md.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, type Dirent } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { readAxis2 } from '../edit/axis2';
 import { readCarbonXml } from '../edit/carbon';
@@ -28,21 +35,51 @@ export interface Reference {
 }
 
 const REF_RE = /(?:file:)?(?:\$\{[\w.]+\})?[^\s"'<>=,;()[\]{}]*\.(?:jks|p12|pfx|jceks)(?![A-Za-z0-9])/gi;
+/**
+ * Every REF_RE match ends with this, so a file or line without it has no reference. A literal
+ * search, far cheaper than REF_RE, whose open-ended prefix is tried at every offset of the text.
+ */
+const HIT_RE = /\.(?:jks|p12|pfx|jceks)(?![A-Za-z0-9])/gi;
 const TEXT_EXT = /\.(xml|properties|toml|policy|ya?ml|json|conf|config|xml_PT|txt|cfg|ini)$/i;
 const SKIP_DIRS = new Set(['.wso2-keystore', 'node_modules', '.git', 'logs', 'tmp', 'lib', 'dropins', 'patches', 'components', 'database']);
 
-async function* walk(dir: string): AsyncGenerator<string> {
-  let entries;
+/** Files to search under `dir`, depth first, each handed to `visit` as soon as it is listed. */
+function walk(dir: string, visit: (abs: string) => void): void {
+  let entries: Dirent[];
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch {
     return;
   }
   for (const e of entries) {
     const p = join(dir, e.name);
     if (e.isDirectory()) {
-      if (!SKIP_DIRS.has(e.name)) yield* walk(p);
-    } else if (e.isFile() && TEXT_EXT.test(e.name)) yield p;
+      if (!SKIP_DIRS.has(e.name)) walk(p, visit);
+    } else if (e.isFile() && TEXT_EXT.test(e.name)) visit(p);
+  }
+}
+
+/** One buffer for every read; a file that does not fit is read on its own. */
+const READ_BUF_SIZE = 1 << 20;
+let readBuf: Buffer | null = null;
+
+/** The file's bytes, valid until the next call (they may live in the shared buffer); null when unreadable. */
+function readShared(abs: string): Buffer | null {
+  let fd: number;
+  try {
+    fd = openSync(abs, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const buf = (readBuf ??= Buffer.allocUnsafe(READ_BUF_SIZE));
+    let got = 0;
+    for (let n = 1; n > 0 && got < buf.length; got += n) n = readSync(fd, buf, got, buf.length - got, null);
+    return got < buf.length ? buf.subarray(0, got) : readFileSync(abs);
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -92,36 +129,42 @@ function classifyXml(doc: XmlDocument, offset: number, byLine: Map<number, Curre
   return { setting: best.setting, fn: 'other' };
 }
 
-export async function scanHome(layout: HomeLayout, opts: { root?: string; concurrency?: number } = {}): Promise<Reference[]> {
-  const root = opts.root ?? layout.home;
+export async function scanHome(layout: HomeLayout, opts: { root?: string } = {}): Promise<Reference[]> {
   const refs: Reference[] = [];
-  const queue: string[] = [];
-  for await (const f of walk(root)) queue.push(f);
-  const concurrency = opts.concurrency ?? 16;
-  let next = 0;
-  const worker = async () => {
-    while (next < queue.length) {
-      const abs = queue[next++];
-      let bytes: Buffer;
-      try {
-        bytes = await readFile(abs);
-      } catch {
-        continue;
-      }
-      const rel = relative(layout.home, abs).split(sep).join('/');
-      refs.push(...scanText(rel, bytes, layout));
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  walk(opts.root ?? layout.home, (abs) => {
+    const bytes = readShared(abs);
+    if (!bytes) return;
+    HIT_RE.lastIndex = 0;
+    if (!HIT_RE.test(bytes.toString('latin1'))) return;
+    const rel = relative(layout.home, abs).split(sep).join('/');
+    for (const r of scanText(rel, Buffer.from(bytes), layout)) refs.push(r);
+  });
   refs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
   return refs;
+}
+
+/** REF_RE matches in `text`, only on the lines that hold a HIT_RE hit (a match never spans a line). */
+function* references(text: string): Generator<{ index: number; value: string }> {
+  HIT_RE.lastIndex = 0;
+  let doneTo = 0;
+  for (let h = HIT_RE.exec(text); h; h = HIT_RE.exec(text)) {
+    if (h.index < doneTo) continue;
+    const start = text.lastIndexOf('\n', h.index) + 1;
+    let end = text.indexOf('\n', h.index);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end);
+    REF_RE.lastIndex = 0;
+    for (let m = REF_RE.exec(line); m; m = REF_RE.exec(line)) yield { index: start + m.index, value: m[0] };
+    doneTo = end;
+    HIT_RE.lastIndex = end;
+  }
 }
 
 /** References in one file's bytes. Pure. */
 export function scanText(rel: string, bytes: Buffer, layout: HomeLayout): Reference[] {
   const latin = bytes.toString('latin1');
-  REF_RE.lastIndex = 0;
-  if (!REF_RE.test(latin)) return [];
+  HIT_RE.lastIndex = 0;
+  if (!HIT_RE.test(latin)) return [];
   let text: string;
   try {
     text = decodeText(bytes, rel).text;
@@ -139,8 +182,7 @@ export function scanText(rel: string, bytes: Buffer, layout: HomeLayout): Refere
   }
   const byLine = functionsByLine(rel, layout, text, doc);
   const out: Reference[] = [];
-  REF_RE.lastIndex = 0;
-  for (let m = REF_RE.exec(text); m; m = REF_RE.exec(text)) {
+  for (const m of references(text)) {
     const line = lines(m.index);
     let setting = 'value';
     let fn = 'other';
@@ -160,7 +202,7 @@ export function scanText(rel: string, bytes: Buffer, layout: HomeLayout): Refere
         setting = s.owner;
       }
     }
-    out.push({ path: rel, line, setting, value: m[0], function: fn });
+    out.push({ path: rel, line, setting, value: m.value, function: fn });
   }
   return out;
 }
