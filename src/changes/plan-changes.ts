@@ -13,6 +13,7 @@ import { patchCatalina, readCatalina } from '../edit/catalina';
 import { formatKeystorePath, normalizeConfigPath } from '../edit/paths';
 import { setProperty } from '../edit/properties';
 import { bracketed, cipherTextAliases, dropKeyPasswordPlaceholders, markAttributeVault, parseCipherTool, reencryptWarning, routeVaultAttributeEdits, type CipherToolMapping } from '../edit/secure-vault';
+import { applyAlsoUpdate, type AlsoUpdateOptions } from './also-update';
 import { planToml } from './plan-toml';
 import { patchSecPolicy, parsePolicy, readSecPolicy } from '../edit/sec-policy';
 import type { CurrentSetting, KeystoreTarget, SettingEdit } from '../edit/types';
@@ -31,6 +32,8 @@ export interface PlanInput {
   files: Map<string, Buffer>;
   targets: Targets;
   confirmInternalKeystoreChange?: boolean;
+  /** Other references to the keystores the plan moves (scan): listed, or moved with mode "sameFile". Their files' bytes go in `files`. */
+  alsoUpdate?: AlsoUpdateOptions;
 }
 
 function bytesOf(input: PlanInput, rel: string): Buffer {
@@ -102,6 +105,7 @@ export function internalKeystoreChange(current: ReturnType<typeof readCarbonXml>
 }
 
 export function planChanges(input: PlanInput): ChangeSet {
+  if (input.alsoUpdate) return applyAlsoUpdate(planChanges({ ...input, alsoUpdate: undefined }), input);
   const { layout, targets } = input;
   // deployment.toml homes: the XML files are generated at every start, so only the toml is edited.
   if (layout.era === 'toml') return planToml(input);

@@ -1,0 +1,319 @@
+/**
+ * `"alsoUpdate": "sameFile"`: the references this tool does not manage (identity.xml's entitlement
+ * keystore, sslprofiles.xml, listenerprofiles.xml, EndpointConfig.properties, the WSS inbound
+ * endpoint, …) that point at the same keystore file as a function the plan changes are moved to that
+ * function's new keystore, with the same minimal edits: the path (in the reference's own style) and,
+ * where the reference carries them next to it, the type, password and key password. A password held
+ * in Secure Vault goes to cipher-text.properties, as for carbon.xml.
+ *
+ * Without the option nothing extra is edited, but the summary lists every reference that still
+ * points at a keystore the plan moves away from, so nothing is left behind silently.
+ *
+ * Pure, like the planner: the references (from src/scan) and the bytes of their files come in.
+ * `collectAlsoUpdate` is the one function here that reads the file system, for the CLI.
+ *
+ * Not moved (listed instead): a reference whose old keystore serves two changed functions that get
+ * different keystores (which one would it want?), references in files deployment.toml regenerates
+ * (they follow the toml at the next start), and formats other than XML and .properties.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readAxis2 } from '../edit/axis2';
+import { patchKeystoreBlock, readCarbonXml, type VaultSecret, type XmlPatchResult } from '../edit/carbon';
+import { readCatalina } from '../edit/catalina';
+import { normalizeConfigPath } from '../edit/paths';
+import { findProperty, setProperty } from '../edit/properties';
+import { bracketed } from '../edit/secure-vault';
+import type { KeystoreTarget, SettingEdit } from '../edit/types';
+import { setElementText, type XmlEditContext } from '../edit/xml-edit';
+import type { HomeLayout } from '../home/layout';
+import { scanHome, type Reference } from '../scan/scan';
+import { decodeText, encodeText } from '../text/codec';
+import { applyEdits, lineIndex } from '../text/patcher';
+import { attr, parseXml, type XmlElement } from '../xml/document';
+import { readTomlSettings } from './plan-toml';
+import type { ChangeSet, FileChange, KsFunction, SettingChange } from './types';
+
+export interface AlsoUpdateOptions {
+  mode: 'none' | 'sameFile';
+  /** Every keystore reference of the home (scanHome). */
+  references: Reference[];
+  /** Files regenerated from deployment.toml at start (a `.j2` template exists for them). */
+  generated?: string[];
+}
+
+type Targets = Partial<Record<KsFunction, KeystoreTarget>>;
+
+interface Input {
+  layout: HomeLayout;
+  files: Map<string, Buffer>;
+  targets: Targets;
+  alsoUpdate?: AlsoUpdateOptions;
+}
+
+/** Where each function's keystore is now (home-relative, normalised). */
+export function currentLocations(layout: HomeLayout, files: Map<string, Buffer>): Array<{ function: KsFunction; location: string }> {
+  const out: Array<{ function: KsFunction; location: string }> = [];
+  const push = (fn: string, loc?: string) => {
+    if (loc && fn !== 'other') out.push({ function: fn as KsFunction, location: normalizeConfigPath(loc) });
+  };
+  const f = layout.files;
+  const text = (rel?: string) => (rel && files.get(rel) ? decodeText(files.get(rel)!, rel).text : undefined);
+  try {
+    if (layout.era === 'toml') {
+      const t = text(f.deploymentToml);
+      if (t) for (const s of readTomlSettings(t, f.deploymentToml!, { layout, files })) push(s.function, s.location);
+      // The https transports follow [keystore.tls].
+      const tls = out.find((x) => x.function === 'tls');
+      if (tls) out.push({ function: 'axis2', location: tls.location });
+      return out;
+    }
+    const carbon = text(f.carbon);
+    if (carbon) {
+      const c = readCarbonXml(parseXml(carbon, f.carbon));
+      push('primary', c.primary?.location);
+      push('internal', (c.internal ?? c.primary)?.location);
+      push('truststore', c.truststore?.location);
+    }
+    const cat = text(f.catalina);
+    if (cat) for (const s of readCatalina(parseXml(cat, f.catalina))) push(s.function, s.location);
+    for (const rel of f.axis2) {
+      const a = text(rel);
+      if (a) for (const s of readAxis2(parseXml(a, rel))) push(s.function, s.location);
+    }
+  } catch {
+    /* a file the readers cannot follow: its references are listed, not moved */
+  }
+  return out;
+}
+
+const sameTarget = (a: KeystoreTarget, b: KeystoreTarget) => a.absPath === b.absPath && a.alias === b.alias && a.password === b.password && a.keyPassword === b.keyPassword && a.type === b.type;
+
+/** The new path in the style the old value was written in. */
+function pathLike(old: string, t: KeystoreTarget): string {
+  const abs = t.absPath.split('\\').join('/');
+  if (t.homeRelPath === null) return old.startsWith('file:') ? `file:${abs}` : abs;
+  const v = old.trim();
+  for (const prefix of ['file:${carbon.home}/', 'file:${user.dir}/', '${carbon.home}/', '${user.dir}/', 'file:./', 'file:', './']) {
+    if (v.startsWith(prefix)) return `${prefix}${t.homeRelPath}`;
+  }
+  return t.homeRelPath;
+}
+
+const isManaged = (layout: HomeLayout, rel: string) =>
+  [layout.files.carbon, layout.files.catalina, layout.files.secPolicy, layout.files.deploymentToml, layout.files.cipherText, layout.files.cipherTool, ...layout.files.axis2].includes(rel);
+
+interface Move {
+  ref: Reference;
+  target: KeystoreTarget;
+  fn: KsFunction;
+}
+
+/** Merge the also-update edits (or the list of what stays behind) into the planner's change set. */
+export function applyAlsoUpdate(cs: ChangeSet, input: Input): ChangeSet {
+  const opts = input.alsoUpdate;
+  if (!opts) return cs;
+  const { layout, targets } = input;
+  const now = currentLocations(layout, input.files);
+  // Old keystore file → the changed functions it served and the keystores they get.
+  const moving = new Map<string, Array<{ fn: KsFunction; target: KeystoreTarget }>>();
+  for (const { function: fn, location } of now) {
+    const t = targets[fn];
+    if (!t) continue;
+    if (normalizeConfigPath(t.homeRelPath ?? t.absPath) === location) continue;
+    moving.set(location, [...(moving.get(location) ?? []), { fn, target: t }]);
+  }
+  if (moving.size === 0) return cs;
+
+  const generated = new Set(opts.generated ?? []);
+  const changedPaths = new Set(cs.files.map((f) => f.path));
+  const behind: string[] = [];
+  const regenerated: string[] = [];
+  const moves: Move[] = [];
+  for (const ref of opts.references) {
+    if (isManaged(layout, ref.path) || changedPaths.has(ref.path)) continue;
+    const loc = normalizeConfigPath(ref.value);
+    const users = moving.get(loc) ?? moving.get(`repository/resources/security/${loc}`);
+    if (!users) continue;
+    const where = `${ref.path}:${ref.line} ${ref.setting}`;
+    if (generated.has(ref.path)) {
+      regenerated.push(where);
+      continue;
+    }
+    const distinct = users.filter((u, i) => users.findIndex((v) => sameTarget(u.target, v.target)) === i);
+    if (opts.mode !== 'sameFile') behind.push(`${where} (${ref.value})`);
+    else if (distinct.length > 1) behind.push(`${where} (${ref.value}: it served ${users.map((u) => u.fn).join(' and ')}, which get different keystores)`);
+    else moves.push({ ref, target: distinct[0].target, fn: distinct[0].fn });
+  }
+
+  const files = [...cs.files];
+  const warnings = [...cs.warnings];
+  const vault: VaultSecret[] = [];
+  const byFile = new Map<string, Move[]>();
+  for (const m of moves) byFile.set(m.ref.path, [...(byFile.get(m.ref.path) ?? []), m]);
+  for (const [rel, list] of byFile) {
+    const bytes = input.files.get(rel);
+    if (!bytes) {
+      behind.push(...list.map((m) => `${rel}:${m.ref.line} ${m.ref.setting} (the file was not read)`));
+      continue;
+    }
+    const r = /\.xml(_PT)?$/i.test(rel) ? moveInXml(rel, bytes, list) : /\.properties$/i.test(rel) ? moveInProperties(rel, bytes, list) : null;
+    if (!r) {
+      behind.push(...list.map((m) => `${rel}:${m.ref.line} ${m.ref.setting} (not a format this tool edits)`));
+      continue;
+    }
+    files.push(r.change);
+    vault.push(...r.vaultSecrets);
+    behind.push(...r.behind);
+    warnings.push(...r.warnings);
+  }
+  if (vault.length) mergeVault(files, layout, input.files, vault, warnings);
+
+  if (regenerated.length) warnings.push(`these references are regenerated from ${layout.files.deploymentToml ?? 'deployment.toml'} at the next start and follow it: ${regenerated.join('; ')}`);
+  if (behind.length) {
+    warnings.push(
+      `still pointing at a keystore this plan moves away from: ${behind.join('; ')}.` +
+        (opts.mode === 'sameFile' ? ' Change them by hand.' : ' Add "alsoUpdate": "sameFile" to the plan to move them too, or change them by hand.'),
+    );
+  }
+  const secrets = new Set(cs.secrets);
+  for (const m of moves) for (const s of [m.target.password, m.target.keyPassword]) if (s) secrets.add(s);
+  return { ...cs, files, warnings, secrets: [...secrets] };
+}
+
+interface FileResult {
+  change: FileChange;
+  vaultSecrets: VaultSecret[];
+  behind: string[];
+  warnings: string[];
+}
+
+function fileChange(rel: string, before: Buffer, text: string, encoding: 'utf8' | 'latin1', edits: SettingEdit[], reparse?: (t: string) => unknown): FileChange {
+  const after = applyEdits(text, edits);
+  if (after !== text && reparse) reparse(after);
+  const lines = lineIndex(text);
+  const changes: SettingChange[] = [...edits].sort((a, b) => a.start - b.start).map((e) => ({ line: lines(e.start), setting: e.setting, from: e.from, to: e.to, secret: e.secret, function: 'other' }));
+  return { path: rel, before, after: after === text ? before : encodeText(after, encoding, rel), changes, notes: changes.length ? [`${rel}: moved to the new keystore with "alsoUpdate": "sameFile"`] : [] };
+}
+
+const PASSWORD_SIBLINGS = (name: string) => {
+  const base = name.replace(/\.(file|location|path)$/i, '');
+  return { pass: [`${base}.pass`, `${base}.password`], type: [`${base}.type`] };
+};
+
+function moveInXml(rel: string, bytes: Buffer, list: Move[]): FileResult {
+  const { text, encoding } = decodeText(bytes, rel);
+  const doc = parseXml(text, rel);
+  const ctx: XmlEditContext = { doc, encoding, file: rel };
+  const out: XmlPatchResult = { edits: [], warnings: [], vaultSecrets: [] };
+  const behind: string[] = [];
+  const done = new Set<XmlElement>();
+  for (const m of list) {
+    const el = doc.elements.find((e) => doc.lineOf(e.openEnd) <= m.ref.line && doc.lineOf(e.closeStart) >= m.ref.line && e.children.length === 0 && e.text.trim() === m.ref.value);
+    if (!el) {
+      behind.push(`${rel}:${m.ref.line} ${m.ref.setting} (not an element value this tool can edit)`);
+      continue;
+    }
+    if (done.has(el)) continue;
+    done.add(el);
+    const isKey = m.fn !== 'truststore';
+    const label = m.ref.setting;
+    if (/^location$/i.test(el.local) && el.parent) {
+      // A KeyStore-like block: Location, Type, Password, KeyPassword (identity.xml, sslprofiles.xml, …).
+      const block = el.parent;
+      const has = (n: string) => block.children.some((c) => c.local === n);
+      const values: Partial<Record<'Location' | 'Type' | 'Password' | 'KeyPassword', string>> = { Location: pathLike(el.text, m.target) };
+      if (has('Type')) values.Type = m.target.type;
+      if (has('Password')) values.Password = m.target.password;
+      if (isKey && has('KeyPassword')) values.KeyPassword = m.target.keyPassword;
+      patchKeystoreBlock(ctx, block, values, label.replace(/\/Location$/, ''), 'other', out);
+      if (!has('Password')) behind.push(`${rel}:${m.ref.line} ${label}: path moved; it names no password next to it`);
+      continue;
+    }
+    const e = setElementText(ctx, el, pathLike(el.text, m.target), { setting: label, function: 'other' });
+    if (e) out.edits.push(e);
+    const name = attr(el, 'name')?.value;
+    if (el.local === 'parameter' && name && el.parent) {
+      // Synapse parameters: wss.ssl.key.store.file → wss.ssl.key.store.pass (and wss.ssl.cert.pass for the key).
+      const sib = PASSWORD_SIBLINGS(name);
+      const param = (names: string[]) => el.parent!.children.find((c) => c.local === 'parameter' && names.includes(attr(c, 'name')?.value ?? ''));
+      const pass = param(sib.pass);
+      const set = (p: XmlElement | undefined, v: string, secret: boolean) => {
+        if (!p) return;
+        const ed = setElementText(ctx, p, v, { setting: `${label.replace(/\[[^\]]*\]$/, '')}[${attr(p, 'name')!.value}]`, secret, function: 'other' });
+        if (ed) out.edits.push(ed);
+      };
+      set(pass, m.target.password, true);
+      set(param(sib.type), m.target.type, false);
+      if (isKey && /key\.store/.test(name)) set(param([name.replace(/key\.store\.(file|location|path)$/, 'cert.pass')]), m.target.keyPassword, true);
+      if (!pass) behind.push(`${rel}:${m.ref.line} ${label}: path moved; no password parameter next to it`);
+    } else behind.push(`${rel}:${m.ref.line} ${label}: path moved; it names no password next to it`);
+  }
+  return { change: fileChange(rel, bytes, text, encoding, out.edits, (t) => parseXml(t, rel)), vaultSecrets: out.vaultSecrets, behind, warnings: out.warnings };
+}
+
+/** Password keys that go with a keystore path key in .properties files WSO2 ships. */
+const PROPERTY_PASSWORDS: Record<string, string> = {
+  'client.keyStore': 'Carbon.Security.KeyStore.Password',
+  'client.trustStore': 'Carbon.Security.TrustStore.Password',
+};
+
+function moveInProperties(rel: string, bytes: Buffer, list: Move[]): FileResult {
+  const { text, encoding } = decodeText(bytes, rel);
+  const edits: SettingEdit[] = [];
+  const behind: string[] = [];
+  const lines = lineIndex(text);
+  for (const m of list) {
+    const key = m.ref.setting;
+    const cur = findProperty(text, key);
+    if (!cur || lines(cur.valueStart) !== m.ref.line) {
+      behind.push(`${rel}:${m.ref.line} ${key} (not a key=value line this tool can edit)`);
+      continue;
+    }
+    const pe = setProperty(text, key, pathLike(cur.value, m.target));
+    if (pe) edits.push({ ...pe, setting: key, to: pathLike(cur.value, m.target), secret: false, function: 'other' });
+    const pwKey = PROPERTY_PASSWORDS[key] ?? [`${key}Password`, `${key}.password`].find((k) => findProperty(text, k));
+    if (pwKey && findProperty(text, pwKey)) {
+      const e = setProperty(text, pwKey, m.target.password);
+      if (e) edits.push({ ...e, setting: pwKey, to: m.target.password, secret: true, function: 'other' });
+    } else behind.push(`${rel}:${m.ref.line} ${key}: path moved; no password key next to it`);
+  }
+  return { change: fileChange(rel, bytes, text, encoding, edits), vaultSecrets: [], behind, warnings: [] };
+}
+
+/** Vault secrets of moved references: into the cipher-text.properties change (made or extended). */
+function mergeVault(files: FileChange[], layout: HomeLayout, all: Map<string, Buffer>, vault: VaultSecret[], warnings: string[]): void {
+  const rel = layout.files.cipherText ?? `${layout.confDir}/security/cipher-text.properties`;
+  const i = files.findIndex((f) => f.path === rel);
+  const base = i >= 0 ? files[i] : { path: rel, before: all.get(rel) ?? Buffer.alloc(0), after: all.get(rel) ?? Buffer.alloc(0), changes: [], notes: [], created: !all.has(rel) };
+  const { text, encoding } = decodeText(base.after, rel);
+  let after = text;
+  const changes = [...base.changes];
+  for (const v of vault) {
+    const e = setProperty(after, v.alias, bracketed(v.value, v.alias, rel));
+    if (!e) continue;
+    after = applyEdits(after, [e]);
+    changes.push({ line: e.line, setting: v.alias, from: e.from ? '(encrypted)' : '', to: v.value, secret: true, function: 'other' });
+  }
+  const merged: FileChange = { ...base, after: after === text ? base.after : encodeText(after, encoding, rel), changes };
+  if (i >= 0) files[i] = merged;
+  else files.push(merged);
+  warnings.push(`Secure Vault: ${vault.map((v) => v.alias).join(', ')} (moved with alsoUpdate) now hold the new password in brackets in ${rel}. Run bin/ciphertool.sh -Dconfigure before starting the server.`);
+}
+
+/** For the CLI: scan the home and read the files the references live in. */
+export async function collectAlsoUpdate(layout: HomeLayout, mode: 'none' | 'sameFile' = 'none'): Promise<{ options: AlsoUpdateOptions; files: Map<string, Buffer> }> {
+  const references = await scanHome(layout);
+  const files = new Map<string, Buffer>();
+  const generated: string[] = [];
+  for (const rel of new Set(references.map((r) => r.path))) {
+    try {
+      files.set(rel, await readFile(join(layout.home, rel)));
+    } catch {
+      /* listed as "not read" */
+    }
+    if (layout.era === 'toml' && existsSync(join(layout.home, 'repository', 'resources', 'conf', 'templates', `${rel}.j2`))) generated.push(rel);
+  }
+  return { options: { mode, references, generated }, files };
+}

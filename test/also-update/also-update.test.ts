@@ -1,0 +1,120 @@
+/**
+ * "alsoUpdate": "sameFile" on copies of real homes: the references the tool does not manage that
+ * point at a moved keystore (sslprofiles.xml, the WSS inbound endpoint, identity.xml,
+ * EndpointConfig.properties) get the new path (in their own style) and password, with minimal edits;
+ * without the option they are listed; generated files on toml homes are left to deployment.toml.
+ */
+import { structuredPatch } from 'diff';
+import { collectAlsoUpdate } from '../../src/changes/also-update';
+import type { ChangeSet } from '../../src/changes/types';
+import { readProperties } from '../../src/edit/properties';
+import { readHomeFiles } from '../../src/home/read-files';
+import { parseXml, select } from '../../src/xml/document';
+import { planChanges } from '../../src/changes/plan-changes';
+import { copyFixture, layoutOf, target } from '../toml-homes/helpers';
+
+const NEW = 'N3w&pw<"';
+const KEY = 'K3y&pw';
+const TRUST = 'Tr5t&pw';
+
+async function run(fx: string, mode: 'none' | 'sameFile', fns: string[], opts: { keyB?: boolean } = {}) {
+  const home = copyFixture(fx);
+  const layout = layoutOf(home);
+  const files = await readHomeFiles(layout);
+  const extra = await collectAlsoUpdate(layout, mode);
+  const all = new Map([...extra.files, ...files]);
+  const ks = target(home, 'newks', 'repository/resources/security/newks.jks', { password: NEW, keyPassword: KEY, alias: 'newkey' });
+  const other = target(home, 'other', 'repository/resources/security/other.jks', { password: 'o', keyPassword: 'o', alias: 'o' });
+  const tr = target(home, 'trust', 'repository/resources/security/trust.jks', { password: TRUST, keyPassword: TRUST, alias: undefined });
+  const targets = Object.fromEntries(fns.map((f) => [f, f === 'truststore' ? tr : opts.keyB && f === 'tls' ? other : ks]));
+  const cs = planChanges({ layout, files: all, targets, confirmInternalKeystoreChange: true, alsoUpdate: extra.options });
+  return { cs, all, layout };
+}
+
+const after = (cs: ChangeSet, rel: string) => cs.files.find((f) => f.path === rel)?.after.toString('utf8');
+const changedLines = (cs: ChangeSet, rel: string) => {
+  const f = cs.files.find((x) => x.path === rel)!;
+  const p = structuredPatch('a', 'b', f.before.toString('utf8'), f.after.toString('utf8'), '', '', { context: 0 });
+  return p.hunks.flatMap((h) => h.lines.filter((l) => l.startsWith('-')).map((_, i) => h.oldStart + i));
+};
+
+describe('APIM 2.2.0 with "alsoUpdate": "sameFile"', () => {
+  let cs: ChangeSet;
+  beforeAll(async () => {
+    ({ cs } = await run('apim-2.2.0', 'sameFile', ['primary', 'tls', 'axis2', 'truststore']));
+  });
+
+  it('sslprofiles.xml: KeyStore and TrustStore blocks move, path style and only those lines', () => {
+    const doc = parseXml(after(cs, 'repository/resources/security/sslprofiles.xml')!);
+    expect(select(doc, 'parameter/profile/KeyStore/Location')[0].text).toBe('repository/resources/security/newks.jks');
+    expect(select(doc, 'parameter/profile/KeyStore/Password')[0].text).toBe(NEW);
+    expect(select(doc, 'parameter/profile/KeyStore/KeyPassword')[0].text).toBe(KEY);
+    expect(select(doc, 'parameter/profile/TrustStore/Location')[0].text).toBe('repository/resources/security/trust.jks');
+    expect(select(doc, 'parameter/profile/TrustStore/Password')[0].text).toBe(TRUST);
+    expect(changedLines(cs, 'repository/resources/security/sslprofiles.xml')).toEqual([6, 8, 9, 12, 14]);
+  });
+
+  it('the WSS inbound endpoint: key store, its pass, the cert pass, trust store and its pass', () => {
+    const rel = 'repository/deployment/server/synapse-configs/default/inbound-endpoints/SecureWebSocketInboundEndpoint.xml';
+    const doc = parseXml(after(cs, rel)!);
+    const p = (n: string) => doc.elements.find((e) => e.local === 'parameter' && e.attrs.some((a) => a.name === 'name' && a.value === n))!.text;
+    expect(p('wss.ssl.key.store.file')).toBe('repository/resources/security/newks.jks');
+    expect(p('wss.ssl.key.store.pass')).toBe(NEW);
+    expect(p('wss.ssl.cert.pass')).toBe(KEY);
+    expect(p('wss.ssl.trust.store.file')).toBe('repository/resources/security/trust.jks');
+    expect(p('wss.ssl.trust.store.pass')).toBe(TRUST);
+    expect(changedLines(cs, rel)).toEqual([17, 18, 19, 20, 21]);
+  });
+
+  it('EndpointConfig.properties: paths keep their ./ style, passwords next to them move', () => {
+    const props = Object.fromEntries(readProperties(after(cs, 'repository/conf/identity/EndpointConfig.properties')!).map((p) => [p.key, p.value]));
+    expect(props['client.keyStore']).toBe('./repository/resources/security/newks.jks');
+    expect(props['Carbon.Security.KeyStore.Password']).toBe(NEW);
+    expect(props['client.trustStore']).toBe('./repository/resources/security/trust.jks');
+    expect(props['Carbon.Security.TrustStore.Password']).toBe(TRUST);
+  });
+
+  it('a second run changes nothing', async () => {
+    const home = copyFixture('apim-2.2.0');
+    const layout = layoutOf(home);
+    const files = await readHomeFiles(layout);
+    const extra = await collectAlsoUpdate(layout, 'sameFile');
+    const ks = target(home, 'newks', 'repository/resources/security/newks.jks', { password: NEW, keyPassword: KEY, alias: 'newkey' });
+    const tr = target(home, 'trust', 'repository/resources/security/trust.jks', { password: TRUST, keyPassword: TRUST, alias: undefined });
+    const targets = { primary: ks, tls: ks, axis2: ks, truststore: tr };
+    const first = planChanges({ layout, files: new Map([...extra.files, ...files]), targets, confirmInternalKeystoreChange: true, alsoUpdate: extra.options });
+    const next = new Map([...extra.files, ...files, ...first.files.map((f) => [f.path, f.after] as const)]);
+    const second = planChanges({ layout, files: next, targets, confirmInternalKeystoreChange: true, alsoUpdate: extra.options });
+    expect(second.files.filter((f) => !f.after.equals(f.before)).map((f) => f.path)).toEqual([]);
+  });
+});
+
+describe('without alsoUpdate', () => {
+  it('edits nothing extra, and lists what still points at the old keystore', async () => {
+    const { cs } = await run('apim-2.2.0', 'none', ['primary', 'tls', 'axis2', 'truststore']);
+    expect(cs.files.map((f) => f.path).filter((p) => /sslprofiles|EndpointConfig|SecureWebSocket/.test(p))).toEqual([]);
+    const w = cs.warnings.join('\n');
+    expect(w).toMatch(/still pointing at a keystore this plan moves away from: .*sslprofiles\.xml:6/);
+    expect(w).toMatch(/SecureWebSocketInboundEndpoint\.xml:17/);
+    expect(w).toMatch(/Add "alsoUpdate": "sameFile"/);
+  });
+});
+
+describe('refusals and limits', () => {
+  it('a keystore that served two functions now given different keystores is listed, not guessed', async () => {
+    const { cs } = await run('is-5.5.0', 'sameFile', ['primary', 'tls'], { keyB: true });
+    expect(cs.files.map((f) => f.path)).not.toContain('repository/conf/identity/identity.xml');
+    expect(cs.warnings.join('\n')).toMatch(/identity\.xml:\d+ .*served primary and tls, which get different keystores/);
+  });
+
+  it('on a toml home, generated files (sslprofiles.xml, listenerprofiles.xml) are left to deployment.toml', async () => {
+    const { cs } = await run('apim-3.2.0', 'sameFile', ['tls']);
+    expect(cs.files.map((f) => f.path)).toEqual(['repository/conf/deployment.toml']);
+    expect(cs.warnings.join('\n')).toMatch(/regenerated from repository\/conf\/deployment\.toml.*sslprofiles\.xml/);
+  });
+
+  it('passwords of moved references are masked (in the change set secrets)', async () => {
+    const { cs } = await run('apim-2.2.0', 'sameFile', ['tls']);
+    expect(cs.secrets).toEqual(expect.arrayContaining([NEW, KEY]));
+  });
+});
