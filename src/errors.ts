@@ -16,6 +16,8 @@ export type ErrorCode =
   /** A file changed on disk between planning and writing (someone edited it meanwhile). */
   | 'FILE_CHANGED'
   | 'FILE_ENCODING'
+  /** A config file larger than MAX_CONFIG_BYTES (read-files.ts): not a WSO2 config, and too big to edit safely in memory. */
+  | 'FILE_TOO_LARGE'
   | 'XML_MALFORMED'
   | 'XML_AMBIGUOUS'
   | 'TOML_MALFORMED'
