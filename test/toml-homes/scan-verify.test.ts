@@ -1,0 +1,47 @@
+/** scan and verify on deployment.toml homes: the toml (defaults included) is what counts; misspelt keys are pointed out. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { verifyHome } from '../../src/cli/commands/verify';
+import { detectHome } from '../../src/home/layout';
+import { scanHome } from '../../src/scan/scan';
+import { copyHome } from '../helpers/home';
+
+const TOML = 'repository/conf/deployment.toml';
+
+describe('scan and verify read deployment.toml', () => {
+  it('scan names the function of each file_name line and flags a misspelt key', async () => {
+    const home = copyHome('is-5.11.0');
+    const p = join(home, TOML);
+    writeFileSync(p, readFileSync(p, 'utf8').replace('[keystore.primary]\n', '[keystore.primary]\nname = "custom.jks"\n'));
+    const refs = (await scanHome(detectHome(home))).filter((r) => r.path === TOML);
+    expect(refs.map((r) => [r.line, r.function, r.value])).toEqual([
+      [31, 'other', 'custom.jks'],
+      [32, 'primary', 'wso2carbon.jks'],
+      [36, 'truststore', 'client-truststore.jks'],
+    ]);
+    expect(refs[0].setting).toMatch(/not read by the server.*did you mean file_name/);
+  });
+
+  it('verify reports every function with its defaults, and warns about the misspelt key', async () => {
+    const home = copyHome('is-5.11.0');
+    const p = join(home, TOML);
+    writeFileSync(p, readFileSync(p, 'utf8').replace('[keystore.primary]\n', '[keystore.primary]\nname = "custom.jks"\n'));
+    const lines = await verifyHome(detectHome(home), new Date('2020-06-01'));
+    expect(lines.map((l) => [l.function, l.ok, l.keystore])).toEqual([
+      ['primary', true, 'repository/resources/security/wso2carbon.jks'],
+      ['internal', true, 'repository/resources/security/wso2carbon.jks'],
+      ['tls', true, 'repository/resources/security/wso2carbon.jks'],
+      ['truststore', true, 'repository/resources/security/client-truststore.jks'],
+    ]);
+    expect(lines[0].warnings.join('\n')).toMatch(/\[keystore\.primary\] name is not a key the server reads.*file_name/);
+    expect(lines[1].owner).toMatch(/follows \[keystore\.primary\]/);
+  });
+
+  it('verify does not try to open a Secure Vault password it cannot read', async () => {
+    const home = copyHome('carbon-kernel-4.6.1');
+    const p = join(home, TOML);
+    writeFileSync(p, readFileSync(p, 'utf8').replace('password ="wso2carbon"', 'password = "$secret{keystore_password}"') + '\n[secrets]\nkeystore_password = "c2VjcmV0"\n');
+    const lines = await verifyHome(detectHome(home), new Date('2020-06-01'));
+    expect(lines[0].message).toMatch(/Secure Vault \(keystore_password\)/);
+  });
+});
