@@ -50,6 +50,8 @@ export function checkPlanKeystores(
   const now = opts.now ?? new Date();
   const warnings: string[] = [];
   const certs = new Map<string, CertInfo>();
+  /** The alias each keystore serves with (the plan's, or the only key's when the plan names none). */
+  const aliases = new Map<string, string>();
   const opened = new Map<string, { store: Keystore; bytes: Buffer }>();
 
   const fnsOf = (name: string) => (Object.entries(plan.functions) as [KsFunction, string][]).filter(([, n]) => n === name).map(([f]) => f);
@@ -91,6 +93,7 @@ export function checkPlanKeystores(
       withContext(e, name, keyFns);
     }
     certs.set(name, cert);
+    aliases.set(name, alias);
   }
 
   // Trust: each certificate put in service should be in the truststore the home will use.
@@ -123,7 +126,7 @@ export function checkPlanKeystores(
         let bytes = trustBytes;
         const notes: string[] = [];
         for (const [name, c] of missing) {
-          const alias = (resolved.get(name)!.alias ?? name).toLowerCase();
+          const alias = (aliases.get(name) ?? name).toLowerCase();
           bytes = ks.addTrustedCertificate(bytes, { type: trustStore.type, password: trust.password!, alias, certDer: c.der, label: trust.path });
           notes.push(`${trust.path}: imported the certificate of "${name}" (${c.subject}) as "${alias}"`);
         }
@@ -135,7 +138,7 @@ export function checkPlanKeystores(
             path: trust.path,
             before: trustBytes,
             after: bytes,
-            changes: missing.map(([name, c]) => ({ line: 0, setting: 'trusted certificate', from: '', to: `${(resolved.get(name)!.alias ?? name).toLowerCase()} (${c.sha256})`, secret: false, function: 'truststore' })),
+            changes: missing.map(([name, c]) => ({ line: 0, setting: 'trusted certificate', from: '', to: `${(aliases.get(name) ?? name).toLowerCase()} (${c.sha256})`, secret: false, function: 'truststore' })),
             notes,
             binary: true,
           },

@@ -49,7 +49,7 @@ export function renderSummary(cs: ChangeSet, opts: RenderOptions): string {
       const arr = byFn.get(c.function) ?? [];
       const from = shown(c, c.from);
       const to = shown(c, c.to);
-      arr.push(`  ${f.path}:${c.line}  ${c.setting}: ${from === '' ? '(added)' : from} → ${to}`);
+      arr.push(`  ${f.path}${c.line ? `:${c.line}` : ''}  ${c.setting}: ${from === '' ? '(added)' : from} → ${to}`);
       byFn.set(c.function, arr);
     }
   }

@@ -1,0 +1,53 @@
+/**
+ * The truststore step of apply: a new certificate missing from the home's truststore is a warning
+ * ("PKIX path building failed"), and with --import-cert it is imported in the same checkpoint as the
+ * config files. keytool must accept the result; restore must give back the original truststore bytes.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { copyHome, ensureBuilt, hashTree, runCli, sha256 } from '../helpers/home';
+import { describeWithKeytool, keytool } from '../helpers/keytool';
+
+beforeAll(() => ensureBuilt());
+
+describeWithKeytool('apply --import-cert', () => {
+  let home: string;
+  let planFile: string;
+  const PASS = 'N3w&"<pass>';
+
+  beforeAll(() => {
+    home = copyHome('apim-2.2.0');
+    const sec = join(home, 'repository/resources/security');
+    keytool(['-genkeypair', '-alias', 'GateWay', '-keystore', join(sec, 'gw.p12'), '-storetype', 'PKCS12', '-storepass', PASS, '-keyalg', 'RSA', '-keysize', '2048', '-dname', 'CN=gw.example.com', '-validity', '200']);
+    planFile = join(home, '..', 'plan.json');
+    writeFileSync(planFile, JSON.stringify({ version: 1, keystores: { gw: { path: 'repository/resources/security/gw.p12', password: { env: 'GW' } } }, functions: { tls: 'gw', axis2: 'gw' } }));
+  });
+
+  test('without --import-cert: a warning that names the certificate and the failure', () => {
+    const r = runCli(['apply', '--plan', planFile, home, '--dry-run', '--json'], { env: { GW: PASS } });
+    expect(r.code).toBe(0);
+    const w = JSON.parse(r.stdout).warnings.join('\n');
+    expect(w).toMatch(/CN=gw\.example\.com\) is not in the truststore repository\/resources\/security\/client-truststore\.jks/);
+    expect(w).toMatch(/PKIX path building failed/);
+  });
+
+  test('with --import-cert: imported under the lowercased alias, keytool lists it, restore undoes it', () => {
+    const ts = join(home, 'repository/resources/security/client-truststore.jks');
+    const before = hashTree(home);
+    const countBefore = (keytool(['-list', '-keystore', ts, '-storepass', 'wso2carbon']).match(/trustedCertEntry/g) ?? []).length;
+    const r = runCli(['apply', '--plan', planFile, home, '--yes', '--json', '--import-cert'], { env: { GW: PASS } });
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.files.map((f: { path: string }) => f.path)).toContain('repository/resources/security/client-truststore.jks');
+    const listed = keytool(['-list', '-keystore', ts, '-storepass', 'wso2carbon', '-alias', 'gateway']);
+    expect(listed).toMatch(/trustedCertEntry/);
+    expect((keytool(['-list', '-keystore', ts, '-storepass', 'wso2carbon']).match(/trustedCertEntry/g) ?? []).length).toBe(countBefore + 1);
+    expect(out.warnings.join('\n')).not.toMatch(/not in the truststore/);
+    expect(r.stdout).not.toContain(PASS);
+
+    const back = runCli(['restore', home, '--yes']);
+    expect(back.code).toBe(0);
+    expect(hashTree(home)).toEqual(before);
+    expect(sha256(readFileSync(ts))).toBe(before['repository/resources/security/client-truststore.jks']);
+  });
+});
