@@ -9,7 +9,6 @@
  */
 import { KsError } from '../errors';
 import { eolOf } from '../text/patcher';
-import type { TextEncodingName } from '../text/codec';
 import { attr, childrenNamed, select, type XmlDocument, type XmlElement } from '../xml/document';
 import { escapeXmlContent } from '../xml/escape';
 import { formatKeystorePath } from './paths';

@@ -37,7 +37,7 @@ export function maskPasswords(path: string, text: string): string {
   }
   // toml and anything else: values of keys that look like passwords, and [secrets] entries.
   let inSecrets = false;
-  return text.replace(/^([^\r\n]*?)(\r?)$/gm, (line: string, body: string, cr: string) => {
+  return text.replace(/^([^\r\n]*?)(\r?)$/gm, (_line: string, body: string, cr: string) => {
     const header = /^\s*\[\s*([^\]]+?)\s*\]/.exec(body);
     if (header) inSecrets = header[1] === 'secrets';
     const m = /^(\s*([A-Za-z0-9_.-]+|"[^"]*")\s*=\s*)(.*)$/.exec(body);

@@ -86,22 +86,19 @@ function readShared(abs: string): Buffer | null {
 /** The function each line of the managed files serves, from the same readers the planner uses. */
 function functionsByLine(rel: string, layout: HomeLayout, text: string, doc: XmlDocument | null): Map<number, CurrentSetting> {
   const m = new Map<number, CurrentSetting>();
-  const add = (list: CurrentSetting[], d: XmlDocument | null) => {
-    for (const s of list) {
-      m.set(s.line, s);
-      if (d) continue;
-    }
+  const add = (list: CurrentSetting[]) => {
+    for (const s of list) m.set(s.line, s);
   };
   try {
     if (rel === layout.files.carbon && doc) {
       const c = readCarbonXml(doc);
-      add([c.primary, c.internal, c.truststore].filter((x): x is CurrentSetting => Boolean(x)), doc);
-    } else if (rel === layout.files.catalina && doc) add(readCatalina(doc), doc);
-    else if (layout.files.axis2.includes(rel) && doc) add(readAxis2(doc), doc);
+      add([c.primary, c.internal, c.truststore].filter((x): x is CurrentSetting => Boolean(x)));
+    } else if (rel === layout.files.catalina && doc) add(readCatalina(doc));
+    else if (layout.files.axis2.includes(rel) && doc) add(readAxis2(doc));
     else if (rel === layout.files.deploymentToml) for (const [line, s] of tomlScanLines(text, rel)) m.set(line, s);
     else if (rel === layout.files.secPolicy) {
       const s = readSecPolicy(text, rel);
-      if (s) add([s], null);
+      if (s) add([s]);
     }
   } catch {
     /* a file the readers cannot follow is listed as "other" */
