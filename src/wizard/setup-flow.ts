@@ -26,6 +26,7 @@ import type { CliIo } from '../cli/io';
 import type { Out } from '../cli/output';
 import { FUNCTION_INFO, KEY_FUNCTIONS, describeCurrent, functionChoices, functionsOf, type Settings } from './functions';
 import { askKeystore, planPath, type WizardKeystore } from './keystore-step';
+import type { Plan } from '../plan/plan';
 import { livePlan, planJson, proposeEnvNames, savedPlan, type Answers } from './plan-out';
 import type { Prompter } from './prompter';
 
@@ -74,15 +75,11 @@ export async function runSetup(ctx: WizardContext, opts: SetupOptions): Promise<
 
   // 1. Home, layout, and what it uses now.
   const layout = await resolveHome(ctx, opts.home);
-  if (layout.era === 'toml') {
-    throw new KsError('HOME_GENERATED', `${layout.home} is configured by ${layout.confDir}/deployment.toml, which the server turns into the XML files at every start`, {
-      hint: 'Change the [keystore.*] and [truststore] tables of deployment.toml instead (see docs/deployment-toml.md).',
-    });
-  }
   await recoverFirst(layout.home, ctx.out, { dryRun: opts.dryRun });
   const files = await readHomeFiles(layout);
   const settings = currentSettings(layout, files);
-  const carbon = layout.files.carbon && files.get(layout.files.carbon) ? readCarbonXml(parseXml(decodeText(files.get(layout.files.carbon)!, layout.files.carbon).text, layout.files.carbon)) : null;
+  // deployment.toml homes: carbon.xml is generated, so the internal guard is the planner's (below).
+  const carbon = layout.era === 'xml' && layout.files.carbon && files.get(layout.files.carbon) ? readCarbonXml(parseXml(decodeText(files.get(layout.files.carbon)!, layout.files.carbon).text, layout.files.carbon)) : null;
   tell(`Home:   ${layout.home}`);
   tell(`Layout: ${layout.description}`);
   tell('Keystores it uses now:');
@@ -141,8 +138,11 @@ export async function runSetup(ctx: WizardContext, opts: SetupOptions): Promise<
     }
   }
 
+  // On deployment.toml homes the planner decides what moves internal encryption: ask when it refuses.
+  const plan = await confirmPlannerGuard(ctx, layout, answers);
+  if (!plan) return 1;
+
   // 5. Truststore: import the new certificates if they are missing.
-  const plan = livePlan(answers);
   let importCert = false;
   let cs: ChangeSet;
   let withImport: ChangeSet | null = null;
@@ -200,6 +200,35 @@ export async function runSetup(ctx: WizardContext, opts: SetupOptions): Promise<
   // 8. A plan for the other nodes.
   await offerPlan(ctx, answers, layout, opts, importCert);
   return 0;
+}
+
+/** Build once to let the planner's internal-keystore guard speak; ask, and drop or confirm. */
+async function confirmPlannerGuard(ctx: WizardContext, layout: HomeLayout, answers: Answers): Promise<Plan | null> {
+  const tell = say(ctx);
+  for (;;) {
+    const plan = livePlan(answers);
+    try {
+      await buildChangeSet(layout, plan, ctx.io.env, { importCert: false });
+      return plan;
+    } catch (e) {
+      if (!(e instanceof KsError) || e.code !== 'INTERNAL_KEYSTORE_CHANGE') return plan; // reported by the real build below
+      tell('');
+      tell(`WARNING: ${e.message}.`);
+      if (e.hint) tell(`  ${e.hint}`);
+      if (await ctx.prompt.confirm({ message: 'Change the internal-encryption keystore anyway?', default: false })) {
+        answers.confirmInternalKeystoreChange = true;
+        continue;
+      }
+      const drop: KsFunction[] = answers.functions.internal ? ['internal'] : ['primary', 'secPolicy'];
+      const removed = drop.filter((f) => answers.functions[f]);
+      for (const f of removed) delete answers.functions[f];
+      tell(`Kept: the current keystore stays in place for ${removed.join(', ')}.`);
+      if (Object.keys(answers.functions).length === 0 || removed.length === 0) {
+        tell('Nothing else to change. Nothing was written.');
+        return null;
+      }
+    }
+  }
 }
 
 async function chooseFunctions(ctx: WizardContext, available: KsFunction[], keystores: WizardKeystore[], haveKey: boolean, primaryEncrypts: boolean): Promise<Partial<Record<KsFunction, string>>> {

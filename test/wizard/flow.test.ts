@@ -173,11 +173,24 @@ describeWithKeytool('wizard flow', () => {
     expect(differences(before, snapshot(dir))).toEqual([]);
   });
 
-  test('a deployment.toml home is refused before any question', async () => {
+  test('a deployment.toml home goes through the same core: only deployment.toml changes', async () => {
     const dir = copyHome(join(FIXTURES, 'apim-3.2.0'), tmpDir('flow-toml'));
-    const r = await run(dir, []);
-    expect(isKsError(r.error) && r.error.code).toBe('HOME_GENERATED');
-    expect(r.asked).toEqual([]);
+    mkdirSync(join(dir, SEC), { recursive: true });
+    copyFileSync(join(work, 'tls.p12'), join(dir, SEC, 'tls.p12'));
+    const before = snapshot(dir);
+    const r = await run(dir, [
+      ...keystore('tls.p12'),
+      { select: /Key alias/, answer: 'tlskey' },
+      { select: /Key password/, answer: true },
+      { confirm: /Add another keystore/, answer: false },
+      { checkbox: /Which functions/, answer: ['tls'] },
+      { confirm: /Import it into/, answer: false },
+      { confirm: /Apply these changes/, answer: true },
+      { confirm: /Save these answers/, answer: false },
+    ]);
+    expect(r.error).toBeUndefined();
+    expect(r.stdout).toContain('deployment.toml');
+    expect(differences(before, snapshot(dir))).toEqual(['repository/conf/deployment.toml']);
   });
 
   test('the saved plan holds only {"env"} references, never a typed password', async () => {
