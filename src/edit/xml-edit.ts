@@ -37,6 +37,15 @@ export function setElementText(ctx: XmlEditContext, el: XmlElement, value: strin
   }
   const current = el.text;
   if (current === value && !el.selfClosing) return null;
+  // Replacing the whole content would delete a comment or processing instruction kept beside the
+  // value (<Password><!-- note -->x</Password>); a leaf's only other markup is CDATA, which holds text.
+  if (!el.selfClosing && ctx.doc.source.slice(el.openEnd, el.closeStart).replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, '').includes('<')) {
+    throw new KsError('XML_AMBIGUOUS', `<${el.name}> holds a comment (or processing instruction) beside its value`, {
+      file: ctx.file,
+      line: ctx.doc.lineOf(el.start),
+      hint: 'Move the comment out of the element (or set the value by hand), then run again.',
+    });
+  }
   if (el.selfClosing) {
     // <Password/>: turn it into <Password>value</Password>, keeping the tag's own text.
     const tag = ctx.doc.source.slice(el.start, el.end).replace(/\s*\/>$/, '>');
