@@ -170,7 +170,8 @@ export function scanText(rel: string, bytes: Buffer, layout: HomeLayout): Refere
   }
   const lines = lineIndex(text);
   let doc: XmlDocument | null = null;
-  if (/\.xml$/i.test(rel)) {
+  // XML by name (axis2.xml_PT is an XML file too) or by its first bytes.
+  if (/\.xml(_\w+)?$/i.test(rel) || /^\uFEFF?\s*<\?xml/.test(text.slice(0, 200))) {
     try {
       doc = parseXml(text, rel);
     } catch {

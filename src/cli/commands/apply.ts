@@ -7,6 +7,7 @@ import { readFileSync, existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import { KsError } from '../../errors';
+import { collectAlsoUpdate } from '../../changes/also-update';
 import { planChanges } from '../../changes/plan-changes';
 import type { ChangeSet } from '../../changes/types';
 import { readCarbonXml } from '../../edit/carbon';
@@ -83,7 +84,15 @@ export async function buildChangeSet(
     importCert: opts.importCert,
     home: layout.home,
   });
-  const cs = planChanges({ layout, files, targets: targetsOf(plan, resolved), confirmInternalKeystoreChange: plan.confirmInternalKeystoreChange });
+  // Other references to the keystores being replaced: moved with alsoUpdate "sameFile", otherwise listed.
+  const extra = await collectAlsoUpdate(layout, plan.alsoUpdate ?? 'none');
+  const cs = planChanges({
+    layout,
+    files: new Map([...extra.files, ...files]),
+    targets: targetsOf(plan, resolved),
+    confirmInternalKeystoreChange: plan.confirmInternalKeystoreChange,
+    alsoUpdate: extra.options,
+  });
   if (check.truststoreChange) cs.files.push(check.truststoreChange);
   cs.warnings.unshift(...check.warnings);
   return cs;
