@@ -1,8 +1,31 @@
 #!/usr/bin/env node
 'use strict';
 // Tiny on purpose: all logic lives in dist/ (built from src/ by `npm run build`).
-const { main } = require('../dist/cli/main.js');
-const { processIo } = require('../dist/cli/io.js');
+const { statSync } = require('node:fs');
+const { join } = require('node:path');
+
+/**
+ * The esbuild bundle (dist/bundle, made by `npm run build` after tsc) when it is at least as new as
+ * tsc's output; dist/ itself otherwise: no esbuild, a bare `tsc` run since (the e2e tests' rebuild),
+ * or WSO2KS_NO_BUNDLE set. Same code either way; the bundle starts faster (docs/performance.md).
+ */
+function load() {
+  const dist = join(__dirname, '..', 'dist');
+  if (!process.env.WSO2KS_NO_BUNDLE) {
+    const mtime = (p) => {
+      try {
+        return statSync(p).mtimeMs;
+      } catch {
+        return undefined;
+      }
+    };
+    const bundle = join(dist, 'bundle', 'cli', 'entry.js');
+    const built = mtime(bundle);
+    if (built !== undefined && built >= (mtime(join(dist, 'cli', 'main.js')) ?? 0)) return require(bundle);
+  }
+  return { ...require('../dist/cli/main.js'), ...require('../dist/cli/io.js') };
+}
+const { main, processIo } = load();
 
 // `wso2-keystore scan | head` closes the pipe early: that is not an error worth a stack trace.
 for (const stream of [process.stdout, process.stderr]) {

@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * `npm run build` step 2: bundle the CLI with esbuild into dist/bundle/, so a run loads a handful of
+ * files instead of ~70 (module resolution and compilation were a third of `scan`'s start-up).
+ * bin/wso2-keystore.js prefers the bundle and falls back to dist/ (tsc's output) when there is no
+ * bundle or it is older than dist/ (someone ran tsc alone): the bundle is an optimisation, never
+ * the only way to run.
+ *
+ * Layout: dist/bundle/cli/entry.js holds main + io + commander, and nothing else, so `--version`
+ * and `--help` stay small; each command is its own file under dist/bundle/cli/commands/, loaded by
+ * main's `import('./commands/x.js')` exactly as in dist/. Modules a command shares with another are
+ * copied into each (only one command runs per process). node-forge (RC2 only) stays external and is
+ * required from node_modules when a legacy PKCS12 needs it. The prompt library is bundled (it is
+ * ESM-only, and loading it from node_modules took longer than the whole wizard start-up target).
+ *
+ * Not minified, with names kept and a source map, so a stack trace from the bundle still reads.
+ * Tests do not use the bundle: jest runs on src/, and e2e tests run bin/, which uses whatever
+ * `npm run build` made last.
+ */
+const { readdirSync, readFileSync, rmSync } = require('node:fs');
+const { join, relative } = require('node:path');
+
+const REPO = join(__dirname, '..');
+const OUT = join(REPO, 'dist', 'bundle');
+
+let esbuild;
+try {
+  esbuild = require('esbuild');
+} catch {
+  // esbuild is a devDependency: an install without it (npm install --omit=dev) runs from dist/.
+  process.stderr.write('bundle: esbuild is not installed; the CLI runs from dist/ (tsc output)\n');
+  process.exit(0);
+}
+
+const commands = readdirSync(join(REPO, 'src', 'cli', 'commands')).filter((f) => f.endsWith('.ts'));
+
+/**
+ * - `wso2-keystore:entry` is the entry file, made here rather than kept in src/.
+ * - `./commands/x.js` from main stays a run-time import of the sibling bundle.
+ * - src/edit/templates.ts finds templates/ from __dirname; in a command bundle that is
+ *   dist/bundle/cli/commands, two folders deeper than dist/edit, so the path gets two more '..'.
+ */
+/**
+ * @inquirer/prompts without `editor`: that one prompt pulls in iconv-lite and chardet (660 KiB of the
+ * 900 KiB a command bundle weighed). The rest is @inquirer/prompts' own index, verbatim. A source
+ * file that starts using `editor` fails the build (checked below) instead of failing at run time.
+ */
+const INQUIRER_PROMPTS = `
+export { default as checkbox, Separator } from '@inquirer/checkbox';
+export { default as confirm } from '@inquirer/confirm';
+export { default as input } from '@inquirer/input';
+export { default as number } from '@inquirer/number';
+export { default as expand } from '@inquirer/expand';
+export { default as rawlist } from '@inquirer/rawlist';
+export { default as password } from '@inquirer/password';
+export { default as search } from '@inquirer/search';
+export { default as select } from '@inquirer/select';
+`;
+
+function checkNoEditorPrompt(dir) {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) checkNoEditorPrompt(p);
+    else if (/\.ts$/.test(e.name)) {
+      const src = readFileSync(p, 'utf8');
+      if (src.includes('@inquirer/prompts') && /\beditor\b/.test(src)) {
+        throw new Error(`${relative(REPO, p)} uses the editor prompt, which the bundle leaves out; add it to INQUIRER_PROMPTS in scripts/bundle.js`);
+      }
+    }
+  }
+}
+
+const layoutPlugin = {
+  name: 'wso2-keystore-layout',
+  setup(build) {
+    // What bin/ needs, in one file: the same two exports it takes from dist/cli/main.js and io.js.
+    build.onResolve({ filter: /^wso2-keystore:entry$/ }, () => ({ path: 'entry', namespace: 'wso2-keystore' }));
+    build.onLoad({ filter: /^entry$/, namespace: 'wso2-keystore' }, () => ({
+      contents: "export { main } from './main';\nexport { processIo } from './io';\n",
+      resolveDir: join(REPO, 'src', 'cli'),
+      loader: 'ts',
+    }));
+    build.onResolve({ filter: /^\.\/commands\/[\w-]+\.js$/ }, (args) =>
+      args.importer.endsWith(join('src', 'cli', 'main.ts')) ? { path: args.path, external: true } : undefined,
+    );
+    build.onResolve({ filter: /^@inquirer\/prompts$/ }, () => ({ path: 'prompts', namespace: 'wso2-keystore' }));
+    build.onLoad({ filter: /^prompts$/, namespace: 'wso2-keystore' }, () => ({
+      contents: INQUIRER_PROMPTS,
+      resolveDir: join(REPO, 'node_modules', '@inquirer', 'prompts'),
+      loader: 'js',
+    }));
+    build.onLoad({ filter: /[\\/]src[\\/]edit[\\/]templates\.ts$/ }, (args) => {
+      const src = readFileSync(args.path, 'utf8');
+      const from = "join(__dirname, '..', '..', 'templates')";
+      if (!src.includes(from)) throw new Error(`bundle: ${relative(REPO, args.path)} no longer holds ${from}; update scripts/bundle.js`);
+      return { contents: src.replace(from, "join(__dirname, '..', '..', '..', '..', 'templates')"), loader: 'ts' };
+    });
+  },
+};
+
+async function main() {
+  checkNoEditorPrompt(join(REPO, 'src'));
+  rmSync(OUT, { recursive: true, force: true });
+  const result = await esbuild.build({
+    absWorkingDir: REPO,
+    entryPoints: [
+      { in: 'wso2-keystore:entry', out: 'cli/entry' },
+      ...commands.map((f) => ({ in: `src/cli/commands/${f}`, out: `cli/commands/${f.replace(/\.ts$/, '')}` })),
+    ],
+    outdir: OUT,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // import() of a sibling bundle would go through the ESM loader, whose CommonJS export scan
+    // (cjs-module-lexer) read the whole 140 KiB file: ~50 ms. require() does not scan.
+    supported: { 'dynamic-import': false },
+    external: ['node-forge'],
+    sourcemap: true,
+    keepNames: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    metafile: true,
+    plugins: [layoutPlugin],
+  });
+  const sizes = Object.entries(result.metafile.outputs)
+    .filter(([f]) => f.endsWith('.js'))
+    .map(([f, o]) => `${relative(OUT, join(REPO, f))} ${(o.bytes / 1024).toFixed(0)} KiB`);
+  if (process.env.BUNDLE_VERBOSE) process.stderr.write(`bundle: ${sizes.join(', ')}\n`);
+  if (process.env.BUNDLE_META) require('node:fs').writeFileSync(process.env.BUNDLE_META, JSON.stringify(result.metafile));
+}
+
+main().catch((e) => {
+  process.stderr.write(`bundle failed: ${e.message}\n`);
+  process.exitCode = 1;
+});
