@@ -11,6 +11,9 @@
  *   --keep    keep the generated 20,000-file tree in the cache folder for the next run
  *   --only    the figures to measure (1-6)
  *   --runs    timed runs per startup figure (default 15; heavy figures use fewer)
+ *   --out     where to write the JSON results (default bench-results.json)
+ *   --tree F,B,R      figure 4's tree: files, total bytes, references (default 20000,200e6,300)
+ *   --sizes A,B,C     figure 5's carbon.xml sizes in MB (default 1,10,100)
  *
  * Runs the built CLI (bin/wso2-keystore.js), as users do: `npm run bench` builds first.
  */
@@ -34,13 +37,17 @@ const ONLY = value('--only') ? new Set(value('--only').split(',').map(Number)) :
 const OUT = resolve(value('--out') ?? 'bench-results.json');
 const RUNS = Number(value('--runs') ?? (QUICK ? 3 : 15));
 const WARMUP = QUICK ? 1 : 3;
-const HEAVY_RUNS = QUICK ? 2 : 5;
+const HEAVY_RUNS = QUICK ? Math.min(2, RUNS) : 5;
+const TREE = value('--tree')?.split(',').map(Number);
+const SIZES = value('--sizes')?.split(',').map(Number);
 
 const NODE = process.execPath;
 const CLI = join(fx.REPO, 'bin', 'wso2-keystore.js');
-const CACHE = join(os.tmpdir(), 'wso2-keystore-bench-cache');
+const CACHE = process.env.WSO2KS_BENCH_CACHE ?? join(os.tmpdir(), 'wso2-keystore-bench-cache');
 const scratch = mkdtempSync(join(os.tmpdir(), 'wso2-keystore-bench-'));
 const env = { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', NO_COLOR: '1', ...fx.ENV };
+// WSO2KS_NO_BUNDLE=1 npm run bench measures dist/ (tsc output) instead of the esbuild bundle.
+if (process.env.WSO2KS_NO_BUNDLE) env.WSO2KS_NO_BUNDLE = process.env.WSO2KS_NO_BUNDLE;
 const bareNode = { label: "node -e ''", cmd: NODE, args: ['-e', ''], env };
 const cli = (label, cliArgs, extra = {}) => ({ label, cmd: NODE, args: [CLI, ...cliArgs], env: { ...env, ...extra } });
 
@@ -93,8 +100,8 @@ function inspect() {
 }
 
 function bigScan() {
-  const size = QUICK ? { files: 400, bytes: 4e6, refs: 20 } : { files: 20000, bytes: 200e6, refs: 300 };
-  const dir = join(CACHE, QUICK ? 'tree-quick' : 'tree');
+  const size = TREE ? { files: TREE[0], bytes: TREE[1], refs: TREE[2] } : QUICK ? { files: 400, bytes: 4e6, refs: 20 } : { files: 20000, bytes: 200e6, refs: 300 };
+  const dir = join(CACHE, `tree-${size.files}`);
   log(`4. scan of a generated tree (${size.files} files, ${size.bytes / 1e6} MB, ${size.refs} references) vs grep -rn`);
   const t0 = Date.now();
   const { home, reused } = fx.bigTree(dir, size);
@@ -109,7 +116,7 @@ function bigScan() {
 }
 
 function editScaling() {
-  const sizesMB = QUICK ? [0.25, 1, 4] : [1, 10, 100];
+  const sizesMB = SIZES ?? (QUICK ? [0.25, 1, 4] : [1, 10, 100]);
   log(`5. apply --dry-run on a padded carbon.xml of ${sizesMB.join(', ')} MB: time and peak memory (${GNU_TIME ? 'GNU time max RSS' : 'process.resourceUsage().maxRSS'})`);
   const base = [];
   for (let i = 0; i < 3; i++) base.push(runWithMemory(bareNode));
@@ -217,7 +224,7 @@ async function main() {
   if (!existsSync(join(fx.REPO, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm run bench does it)');
   mkdirSync(CACHE, { recursive: true });
   const started = Date.now();
-  log(`wso2-keystore bench${QUICK ? ' (--quick: a smoke test, not figures)' : ''}: ${os.cpus().length} CPUs, node ${process.version}, ${RUNS} runs per startup figure`);
+  log(`wso2-keystore bench${QUICK ? ' (--quick: a smoke test, not figures)' : ''}: ${os.cpus().length} CPUs, node ${process.version}, ${RUNS} runs per startup figure, CLI from ${env.WSO2KS_NO_BUNDLE ? 'dist/ (WSO2KS_NO_BUNDLE)' : 'the bundle when built'}`);
   try {
     if (want(1)) startup();
     if (want(2)) applyDryRun();
@@ -232,6 +239,7 @@ async function main() {
     date: new Date().toISOString(),
     command: `node scripts/bench.js ${args.join(' ')}`.trim(),
     quick: QUICK,
+    cli: env.WSO2KS_NO_BUNDLE ? 'dist' : existsSync(join(fx.REPO, 'dist', 'bundle', 'cli', 'entry.js')) ? 'bundle' : 'dist',
     machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.release()}` },
     seconds: (Date.now() - started) / 1000,
     results,
