@@ -11,6 +11,8 @@ export interface Answers {
   keystores: WizardKeystore[];
   functions: Partial<Record<KsFunction, string>>;
   confirmInternalKeystoreChange?: boolean;
+  /** Move the other references to a replaced keystore file too (plan "alsoUpdate"). */
+  alsoUpdate?: 'sameFile';
 }
 
 /** The plan the core runs on now: passwords in clear, in memory only. */
@@ -57,6 +59,7 @@ function build(a: Answers, secrets: (k: WizardKeystore) => Pick<PlanKeystore, 'p
   }
   const plan: Plan = { version: 1, keystores, functions: { ...a.functions } };
   if (a.confirmInternalKeystoreChange) plan.confirmInternalKeystoreChange = true;
+  if (a.alsoUpdate) plan.alsoUpdate = a.alsoUpdate;
   return plan;
 }
 
@@ -64,5 +67,6 @@ function build(a: Answers, secrets: (k: WizardKeystore) => Pick<PlanKeystore, 'p
 export function planJson(plan: Plan): string {
   const out: Record<string, unknown> = { version: plan.version, keystores: plan.keystores, functions: plan.functions };
   if (plan.confirmInternalKeystoreChange) out.confirmInternalKeystoreChange = true;
+  if (plan.alsoUpdate === 'sameFile') out.alsoUpdate = 'sameFile';
   return `${JSON.stringify(out, null, 2)}\n`;
 }

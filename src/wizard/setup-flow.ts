@@ -161,6 +161,21 @@ export async function runSetup(ctx: WizardContext, opts: SetupOptions): Promise<
   }
   cs = importCert && withImport ? withImport : await buildChangeSet(layout, plan, ctx.io.env, { importCert: false });
 
+  // 5b. Other consumers of the replaced keystore file (identity.xml, sslprofiles.xml, …): move them too?
+  const still = cs.warnings.find((w) => w.startsWith('still pointing at a keystore this plan moves away from'));
+  if (still) {
+    const refs = still.replace(/^[^:]*: /, '').replace(/\. Add "alsoUpdate".*$/, '').split('; ');
+    tell('');
+    tell(`${refs.length} other setting(s) outside the functions above use the keystore being replaced:`);
+    for (const r of refs.slice(0, 12)) tell(`  ${r}`);
+    if (refs.length > 12) tell(`  … and ${refs.length - 12} more`);
+    if (await ctx.prompt.confirm({ message: 'Move them to the new keystore too (with its password)?', default: false })) {
+      answers.alsoUpdate = 'sameFile';
+      plan.alsoUpdate = 'sameFile';
+      cs = await buildChangeSet(layout, plan, ctx.io.env, { importCert });
+    }
+  }
+
   // 6. Preview.
   const changed = cs.files.filter((f) => !f.before.equals(f.after));
   const view = { color: ctx.io.color };

@@ -97,6 +97,10 @@ describeWithKeytool('wizard in a terminal', () => {
     const trust = await s.waitFor(/Import it into .*client-truststore\.jks\?/);
     expect(trust).toContain('PKIX path building failed');
     await s.answer(/Import it into/, KEY.enter);
+    const others = await s.waitFor('Move them to the new keystore too');
+    expect(others).toMatch(/other setting\(s\) outside the functions above use the keystore being replaced/);
+    expect(others).toContain('conf/cipher-standalone-config.properties:2 primary.key.location');
+    await s.answer('Move them to the new keystore too', KEY.enter);
     const preview = await s.waitFor('Apply these changes to');
     expect(preview).toContain('+++ b/conf/carbon.xml');
     expect(preview).toContain('<Password>********</Password>');
@@ -195,6 +199,7 @@ describeWithKeytool('wizard in a terminal', () => {
     await s.answer('Which functions should', KEY.enter);
     await s.answer('Change the internal-encryption keystore anyway?', 'y', KEY.enter);
     await s.answer(/Import it into/, KEY.enter);
+    await s.answer('Move them to the new keystore too', KEY.enter);
     const out = await s.waitFor('Save these answers as a plan file');
     expect(out).toContain('+++ b/conf/carbon.xml');
     expect(out).toContain('Dry run: nothing was written.');
@@ -241,6 +246,7 @@ describeWithKeytool('wizard in a terminal', () => {
     await s.answer('Change the internal-encryption keystore anyway?', 'y', KEY.enter);
     // A JKS truststore records when an entry was added, so an import would differ by its timestamp.
     await s.answer(/Import it into/, 'n', KEY.enter);
+    await s.answer('Move them to the new keystore too', KEY.enter);
     await s.answer('Apply these changes to', 'y', KEY.enter);
     const names = await s.waitFor('Use these variable names?');
     expect(names).toContain('new: WSO2KS_NEW_PASS');
