@@ -209,7 +209,8 @@ function makeKeystore(dest) {
  */
 function snapshotTool(work) {
   const tool = path.join(work, 'tool');
-  for (const d of ['bin', 'dist', 'templates']) fs.cpSync(path.join(REPO, d), path.join(tool, d), { recursive: true });
+  // preserveTimestamps: bin/ picks dist/bundle only when it is at least as new as dist/cli/main.js.
+  for (const d of ['bin', 'dist', 'templates']) fs.cpSync(path.join(REPO, d), path.join(tool, d), { recursive: true, preserveTimestamps: true });
   fs.copyFileSync(path.join(REPO, 'package.json'), path.join(tool, 'package.json'));
   fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(tool, 'node_modules'));
   BIN = path.join(tool, 'bin', 'wso2-keystore.js');
