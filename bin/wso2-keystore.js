@@ -1,6 +1,13 @@
 #!/usr/bin/env node
 'use strict';
 // Tiny on purpose: all logic lives in dist/ (built from src/ by `npm run build`).
+// Except `--version` alone, answered before any of it loads: it is what scripts and monitoring call
+// most, and loading the CLI bundle was ~10% over bare node (docs/performance.md). main() answers it
+// the same way for callers that do not come through here.
+if (process.argv.length === 3 && (process.argv[2] === '--version' || process.argv[2] === '-V')) {
+  process.stdout.write(`${require('../package.json').version}\n`);
+  return;
+}
 const { statSync } = require('node:fs');
 const { join } = require('node:path');
 
