@@ -36,7 +36,7 @@ function runOnce(c) {
   const ok = c.ok ?? [0];
   if (r.error || !ok.includes(r.status)) {
     const why = r.error ? r.error.message : `exit ${r.status}${r.signal ? ` (${r.signal})` : ''}`;
-    throw new Error(`${c.label}: ${why}\n${String(r.stderr ?? '').slice(0, 2000)}`);
+    throw new Error(`${c.label}: ${why}\n${String(r.stderr ?? '').slice(0, 2000)}\n${String(r.stdout ?? '').slice(0, 500)}`);
   }
   return ms;
 }

@@ -14,7 +14,7 @@ interface Row {
   ratio: number;
   subject: { min: number; median: number; max: number; runs: number };
   baseline: { median: number };
-  sizes?: Array<{ mb: number; bytes: number; peakRssKiB: number }>;
+  sizes?: Array<{ mb: number; bytes: number; cli: { peakRssKiB?: number; error?: string }; planner: { peakRssKiB?: number; error?: string } }>;
   scanReferences?: number;
   grepLines?: number;
 }
@@ -46,6 +46,10 @@ test('bench --quick measures --version, scan, the big-tree scan and edit scaling
     const sizes = json.results.find((x) => x.id === 5)!.sizes!;
     expect(sizes.map((s) => s.mb)).toEqual([0.02, 0.05, 0.1]);
     expect(sizes[2].bytes).toBeGreaterThanOrEqual(100_000);
+    for (const s of sizes) {
+      expect(s.cli.error).toBeUndefined();
+      expect(s.planner.peakRssKiB).toBeGreaterThan(0);
+    }
     expect(r.stdout).toMatch(/--version/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
