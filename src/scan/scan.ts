@@ -74,7 +74,15 @@ function readShared(abs: string): Buffer | null {
   try {
     const buf = (readBuf ??= Buffer.allocUnsafe(READ_BUF_SIZE));
     let got = 0;
-    for (let n = 1; n > 0 && got < buf.length; got += n) n = readSync(fd, buf, got, buf.length - got, null);
+    for (;;) {
+      const want = buf.length - got;
+      const n = readSync(fd, buf, got, want, null);
+      got += n;
+      // A regular file reads short only at its end, so a short read is the end: no extra read()
+      // to see 0 bytes (one syscall in four, 20,000 times on a big tree). A file that grows while
+      // it is read may be scanned without its tail, as with any reader.
+      if (n < want || got === buf.length) break;
+    }
     return got < buf.length ? buf.subarray(0, got) : readFileSync(abs);
   } catch {
     return null;
