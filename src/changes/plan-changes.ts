@@ -21,7 +21,7 @@ import type { XmlEditContext } from '../edit/xml-edit';
 import type { HomeLayout } from '../home/layout';
 import { decodeText, encodeText } from '../text/codec';
 import { applyEdits, lineIndex } from '../text/patcher';
-import { parseXml } from '../xml/document';
+import { checkXml, parseXml, type ParseXmlOptions } from '../xml/document';
 import type { ChangeSet, FileChange, KsFunction, SettingChange } from './types';
 
 export type Targets = Partial<Record<KsFunction, KeystoreTarget>>;
@@ -55,10 +55,11 @@ function changeXmlFile(
   patch: (ctx: XmlEditContext) => XmlFileResult,
   secrets: Set<string>,
   read: (ctx: XmlEditContext) => CurrentSetting[],
+  keep?: ParseXmlOptions['keep'],
 ): { change: FileChange; warnings: string[]; vaultSecrets: VaultSecret[] } {
   const before = bytesOf(input, rel);
   const { text, encoding } = decodeText(before, rel);
-  const doc = parseXml(text, rel);
+  const doc = parseXml(text, rel, { keep });
   const ctx: XmlEditContext = { doc, encoding, file: rel };
   for (const s of read(ctx)) {
     // A Secure Vault placeholder ("password") is not a secret: masking it would blank the word everywhere.
@@ -66,8 +67,11 @@ function changeXmlFile(
     if (s.keyPassword) secrets.add(s.keyPassword);
   }
   const result = patch(ctx);
-  return { ...finish(rel, before, text, encoding, result.edits, (t) => parseXml(t, rel)), warnings: result.warnings, vaultSecrets: result.vaultSecrets ?? [] };
+  return { ...finish(rel, before, text, encoding, result.edits, (t) => checkXml(t, rel)), warnings: result.warnings, vaultSecrets: result.vaultSecrets ?? [] };
 }
+
+/** What the carbon.xml readers and patchers look at, besides the root's children (for indentation). */
+const CARBON_KEEP = (path: readonly string[]) => path[1] === 'Security' || path[1] === 'CryptoService';
 
 function finish(rel: string, before: Buffer, text: string, encoding: 'utf8' | 'latin1', edits: SettingEdit[], reparse: (t: string) => unknown): { change: FileChange } {
   const afterText = applyEdits(text, edits);
@@ -149,6 +153,7 @@ export function planChanges(input: PlanInput): ChangeSet {
         const c = readCarbonXml(ctx.doc);
         return dropKeyPasswordPlaceholders(ctx.doc, [c.primary, c.internal, c.truststore].filter((x): x is CurrentSetting => Boolean(x)));
       },
+      CARBON_KEEP,
     );
     files.push(r.change);
     warnings.push(...r.warnings);

@@ -37,8 +37,13 @@ export function lineAt(source: string, offset: number): number {
 
 /** A line-number lookup for many offsets in one text (binary search over line starts). */
 export function lineIndex(source: string): (offset: number) => number {
-  const starts = [0];
-  for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) starts.push(i + 1);
+  // Counted first, then kept in a typed array: 4 bytes a line, where a growing number[] took 8 to 16
+  // (1.7 million lines in a 100 MB file).
+  let n = 1;
+  for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) n++;
+  const starts = source.length < 2 ** 32 ? new Uint32Array(n) : new Float64Array(n);
+  n = 1;
+  for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) starts[n++] = i + 1;
   return (offset: number) => {
     let lo = 0;
     let hi = starts.length - 1;

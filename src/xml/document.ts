@@ -59,7 +59,61 @@ export interface XmlDocument {
 
 const ATTR_RE = /([^\s=/<>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 
-export function parseXml(source: string, file?: string): XmlDocument {
+export interface ParseXmlOptions {
+  /**
+   * The elements the caller needs, by their path of local names from the root (`['Server',
+   * 'Security', 'KeyStore']`); asked once per element whose parent is kept. An element that is not
+   * kept is left out of the view with everything inside it (its text is never collected), which is
+   * what keeps a 100 MB file's view small. The root and its direct children are always in the view
+   * (for indentation, duplicates and the end tag), but a child of the root that is not kept has no
+   * children and no text there. Well-formedness is checked over the whole file all the same.
+   *
+   * A hint, not a filter: the view may hold more (a file small enough for the cache is parsed in
+   * full, once, and that view is shared by every later caller).
+   */
+  keep?: (path: readonly string[]) => boolean;
+}
+
+/**
+ * One run parses the same text from several layers (the planner reads and patches a file, the
+ * masker diffs it, the reference scan classifies it): a view is immutable, so each text is parsed
+ * once and its view shared. Keyed by the text itself (not the path: a file's text is what the view
+ * describes), least recently used first out; texts over CACHE_MAX_CHARS are never held, so a huge
+ * file's view is freed as soon as its caller is done with it.
+ */
+const CACHE_MAX_ENTRIES = 48;
+const CACHE_MAX_CHARS = 2 << 20;
+const cache = new Map<string, XmlDocument>();
+
+export function parseXml(source: string, file?: string, opts: ParseXmlOptions = {}): XmlDocument {
+  const cacheable = source.length <= CACHE_MAX_CHARS;
+  if (cacheable) {
+    const hit = cache.get(source);
+    if (hit) {
+      cache.delete(source);
+      cache.set(source, hit);
+      return hit;
+    }
+  }
+  const doc = parseUncached(source, file, cacheable ? undefined : opts.keep);
+  if (cacheable) {
+    cache.set(source, doc);
+    if (cache.size > CACHE_MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
+  }
+  return doc;
+}
+
+/**
+ * Check that a text is well-formed XML, with the same errors as parseXml. A text small enough for
+ * the cache is parsed in full (the next reader of it, e.g. the masker, gets the view for free); a
+ * bigger one builds no view at all, so checking an edited 100 MB file costs no memory beyond saxes'.
+ */
+export function checkXml(source: string, file?: string): void {
+  if (source.length <= CACHE_MAX_CHARS) parseXml(source, file);
+  else parseUncached(source, file, () => false, true);
+}
+
+function parseUncached(source: string, file: string | undefined, keep: ParseXmlOptions['keep'], bare = false): XmlDocument {
   if (/<!DOCTYPE[^>[]*\[[^\]]*<!ENTITY/i.test(source.slice(0, 65536))) {
     throw new KsError('XML_MALFORMED', 'the file declares XML entities in a DOCTYPE, which this tool refuses to expand', {
       file,
@@ -72,14 +126,37 @@ export function parseXml(source: string, file?: string): XmlDocument {
   const comments: Array<[number, number]> = [];
   let root: XmlElement | null = null;
   let failure: Error | null = null;
+  // Inside an element that is not kept: how deep (0 = not inside one).
+  let skipped = 0;
+  // A child of the root that is in the view without its content (not kept).
+  let opaque: XmlElement | null = null;
+  const path: string[] = [];
 
   parser.on('error', (err) => {
     if (!failure) failure = err;
   });
   parser.on('opentag', (tag) => {
+    // Every open tag gets a close tag event, a self-closing one too: count both the same way.
+    if (skipped) {
+      skipped++;
+      return;
+    }
+    if (opaque || (bare && stack.length)) {
+      // Only reached for opaque's own children (anything deeper is inside a skipped one), or the root's in a bare check.
+      skipped = 1;
+      return;
+    }
+    const local = tag.name.includes(':') ? tag.name.slice(tag.name.indexOf(':') + 1) : tag.name;
+    if (keep && stack.length >= 2) {
+      path.length = stack.length;
+      path.push(local);
+      if (!keep(path)) {
+        skipped = 1;
+        return;
+      }
+    }
     const openEnd = parser.position;
     const start = source.lastIndexOf('<', openEnd - 1);
-    const local = tag.name.includes(':') ? tag.name.slice(tag.name.indexOf(':') + 1) : tag.name;
     const el: XmlElement = {
       name: tag.name,
       local,
@@ -106,19 +183,30 @@ export function parseXml(source: string, file?: string): XmlDocument {
     if (el.parent) el.parent.children.push(el);
     else root = el;
     elements.push(el);
-    if (!tag.isSelfClosing) stack.push(el);
+    if (!tag.isSelfClosing) {
+      stack.push(el);
+      if (keep) {
+        path[stack.length - 1] = local;
+        if (stack.length === 2 && !keep(path.slice(0, 2))) opaque = el;
+      }
+    }
   });
   parser.on('comment', () => {
+    if (bare) return;
     const end = parser.position;
     comments.push([source.lastIndexOf('<!--', end - 1), end]);
   });
   parser.on('text', (t) => {
-    if (stack.length) stack[stack.length - 1].text += t;
+    if (stack.length && !skipped && !opaque && !bare) stack[stack.length - 1].text += t;
   });
   parser.on('cdata', (t) => {
-    if (stack.length) stack[stack.length - 1].text += t;
+    if (stack.length && !skipped && !opaque && !bare) stack[stack.length - 1].text += t;
   });
   parser.on('closetag', (tag) => {
+    if (skipped) {
+      skipped--;
+      return;
+    }
     const end = parser.position;
     if (tag.isSelfClosing) {
       const el = elements[elements.length - 1];
@@ -127,6 +215,7 @@ export function parseXml(source: string, file?: string): XmlDocument {
     }
     const el = stack.pop();
     if (!el) return;
+    if (el === opaque) opaque = null;
     el.end = end;
     el.closeStart = source.lastIndexOf('</', end - 1);
   });

@@ -1,0 +1,63 @@
+/**
+ * The XML view's two memory/time savers: the per-text cache (one view per text, shared by every
+ * layer of a run) and `keep` (a big file's view holds only the elements its reader needs).
+ */
+import { parseXml, select } from '../../src/xml/document';
+
+const BIG = 3 << 20; // over the cache limit, where `keep` applies
+
+function bigCarbon(): string {
+  const pad: string[] = [];
+  for (let n = 0, size = 0; size < BIG; n++) {
+    const s = `  <!-- padding ${n} -->\n  <Padding id="${n}"><Deep><Deeper a="1"/>text ${n}</Deep><Empty/></Padding>\n`;
+    pad.push(s);
+    size += s.length;
+  }
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>\n<Server xmlns="http://wso2.org/projects/carbon/carbon.xml">\n',
+    '  <Security>\n    <KeyStore>\n      <Location>${carbon.home}/a.jks</Location>\n      <Password>pw</Password>\n    </KeyStore>\n  </Security>\n',
+    ...pad,
+    '  <Other><Inner>x</Inner></Other>\n  <CryptoService><Enabled>true</Enabled></CryptoService>\n</Server>\n',
+  ].join('');
+}
+
+describe('parseXml', () => {
+  it('returns the same view for the same text, from any caller', () => {
+    const text = '<a><b x="1">t</b></a>';
+    const one = parseXml(text, 'one.xml');
+    expect(parseXml(`${text}`, 'two.xml')).toBe(one);
+    expect(parseXml(`${text} `)).not.toBe(one);
+  });
+
+  it('still refuses malformed text every time (errors are not cached)', () => {
+    expect(() => parseXml('<a><b></a>', 'x.xml')).toThrow(/malformed/);
+    expect(() => parseXml('<a><b></a>', 'x.xml')).toThrow(/malformed/);
+  });
+
+  it('keep: a big file holds only the kept paths and the root children, with the same offsets and text as a full view', () => {
+    const text = bigCarbon();
+    const full = parseXml(text);
+    const kept = parseXml(text, 'carbon.xml', { keep: (p) => p[1] === 'Security' || p[1] === 'CryptoService' });
+    expect(kept).not.toBe(full);
+    expect(kept.elements.length).toBeLessThan(full.elements.length / 3);
+    expect(kept.elements.some((e) => e.local === 'Deep' || e.local === 'Deeper' || e.local === 'Empty' || e.local === 'Inner')).toBe(false);
+    // Root children are all there (indentation, duplicates), without their insides.
+    expect(kept.root.children.map((c) => c.local)).toEqual(full.root.children.map((c) => c.local));
+    const padding = kept.root.children.find((c) => c.local === 'Padding')!;
+    expect([padding.children, padding.text]).toEqual([[], '']);
+    expect(kept.root.children.find((c) => c.local === 'Security')!.children.map((c) => c.local)).toEqual(['KeyStore']);
+    for (const path of ['Server/Security/KeyStore/Location', 'Server/Security/KeyStore/Password', 'Server/CryptoService/Enabled', 'Server/Other']) {
+      const [a] = select(kept, path);
+      const [b] = select(full, path);
+      expect([a.start, a.openEnd, a.closeStart, a.end]).toEqual([b.start, b.openEnd, b.closeStart, b.end]);
+      if (path !== 'Server/Other') expect([a.text, a.children.length]).toEqual([b.text, b.children.length]);
+    }
+    expect(kept.comments).toEqual(full.comments);
+    expect(kept.root.end).toBe(full.root.end);
+  });
+
+  it('keep: a big file is still checked for well-formedness inside the parts it skips', () => {
+    const text = bigCarbon().replace('<Deeper a="1"/>text 7</Deep>', '<Deeper a="1">text 7</Deep>');
+    expect(() => parseXml(text, 'carbon.xml', { keep: () => false })).toThrow(/malformed/);
+  });
+});
