@@ -88,6 +88,18 @@ export function currentLocations(layout: HomeLayout, files: Map<string, Buffer>)
   return out;
 }
 
+/** Old keystore file (normalised, as the config names it) → the changed functions it served and the keystores they get. */
+function movingKeystores(layout: HomeLayout, files: Map<string, Buffer>, targets: Targets): Map<string, Array<{ fn: KsFunction; target: KeystoreTarget }>> {
+  const moving = new Map<string, Array<{ fn: KsFunction; target: KeystoreTarget }>>();
+  for (const { function: fn, location } of currentLocations(layout, files)) {
+    const t = targets[fn];
+    if (!t) continue;
+    if (normalizeConfigPath(t.homeRelPath ?? t.absPath) === location) continue;
+    moving.set(location, [...(moving.get(location) ?? []), { fn, target: t }]);
+  }
+  return moving;
+}
+
 const sameTarget = (a: KeystoreTarget, b: KeystoreTarget) => a.absPath === b.absPath && a.alias === b.alias && a.password === b.password && a.keyPassword === b.keyPassword && a.type === b.type;
 
 /** The new path in the style the old value was written in. */
@@ -115,15 +127,7 @@ export function applyAlsoUpdate(cs: ChangeSet, input: Input): ChangeSet {
   const opts = input.alsoUpdate;
   if (!opts) return cs;
   const { layout, targets } = input;
-  const now = currentLocations(layout, input.files);
-  // Old keystore file → the changed functions it served and the keystores they get.
-  const moving = new Map<string, Array<{ fn: KsFunction; target: KeystoreTarget }>>();
-  for (const { function: fn, location } of now) {
-    const t = targets[fn];
-    if (!t) continue;
-    if (normalizeConfigPath(t.homeRelPath ?? t.absPath) === location) continue;
-    moving.set(location, [...(moving.get(location) ?? []), { fn, target: t }]);
-  }
+  const moving = movingKeystores(layout, input.files, targets);
   if (moving.size === 0) return cs;
 
   const generated = new Set(opts.generated ?? []);
@@ -302,9 +306,29 @@ function mergeVault(files: FileChange[], layout: HomeLayout, all: Map<string, Bu
   warnings.push(`Secure Vault: ${vault.map((v) => v.alias).join(', ')} (moved with alsoUpdate) now hold the new password in brackets in ${rel}. Run bin/ciphertool.sh -Dconfigure before starting the server.`);
 }
 
-/** For the CLI: scan the home and read the files the references live in. */
-export async function collectAlsoUpdate(layout: HomeLayout, mode: 'none' | 'sameFile' = 'none'): Promise<{ options: AlsoUpdateOptions; files: Map<string, Buffer> }> {
-  const references = await scanHome(layout);
+/**
+ * For the CLI: scan the home and read the files the references live in.
+ *
+ * With `plan` (the planner's targets and the managed files' bytes), only what `applyAlsoUpdate` can
+ * use is looked at: files the tool does not manage that name a moved keystore's file name
+ * somewhere in their bytes (a reference to it always does: its value ends with that name). The
+ * others are walked and read but never decoded or parsed, and a plan that moves no keystore scans
+ * nothing. Without `plan`, every reference of the home.
+ */
+export async function collectAlsoUpdate(
+  layout: HomeLayout,
+  mode: 'none' | 'sameFile' = 'none',
+  plan?: { targets: Targets; files: Map<string, Buffer> },
+): Promise<{ options: AlsoUpdateOptions; files: Map<string, Buffer> }> {
+  let select: ((rel: string, latin: string) => boolean) | undefined;
+  if (plan) {
+    const names = [...movingKeystores(layout, plan.files, plan.targets).keys()].map((loc) => loc.slice(loc.lastIndexOf('/') + 1));
+    // The bytes are searched as latin1: a name outside ASCII would not be found that way, so it turns the filter off.
+    const ascii = names.every((n) => /^[\x20-\x7e]+$/.test(n));
+    select = ascii ? (rel, latin) => !isManaged(layout, rel) && names.some((n) => latin.includes(n)) : undefined;
+    if (names.length === 0) return { options: { mode, references: [], generated: [] }, files: new Map() };
+  }
+  const references = await scanHome(layout, { select });
   const files = new Map<string, Buffer>();
   const generated: string[] = [];
   for (const rel of new Set(references.map((r) => r.path))) {

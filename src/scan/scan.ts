@@ -134,14 +134,23 @@ function classifyXml(doc: XmlDocument, offset: number, byLine: Map<number, Curre
   return { setting: best.setting, fn: 'other' };
 }
 
-export async function scanHome(layout: HomeLayout, opts: { root?: string } = {}): Promise<Reference[]> {
+export interface ScanOptions {
+  /** Where to start (default: the home). */
+  root?: string;
+  /** Which files with a hit to look at, by their home-relative path and bytes as latin1 (default: all). */
+  select?: (rel: string, latin: string) => boolean;
+}
+
+export async function scanHome(layout: HomeLayout, opts: ScanOptions = {}): Promise<Reference[]> {
   const refs: Reference[] = [];
   walk(opts.root ?? layout.home, (abs) => {
     const bytes = readShared(abs);
     if (!bytes) return;
+    const latin = bytes.toString('latin1');
     HIT_RE.lastIndex = 0;
-    if (!HIT_RE.test(bytes.toString('latin1'))) return;
+    if (!HIT_RE.test(latin)) return;
     const rel = relative(layout.home, abs).split(sep).join('/');
+    if (opts.select && !opts.select(rel, latin)) return;
     for (const r of scanText(rel, Buffer.from(bytes), layout)) refs.push(r);
   });
   refs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));

@@ -85,11 +85,12 @@ export async function buildChangeSet(
     home: layout.home,
   });
   // Other references to the keystores being replaced: moved with alsoUpdate "sameFile", otherwise listed.
-  const extra = await collectAlsoUpdate(layout, plan.alsoUpdate ?? 'none');
+  const targets = targetsOf(plan, resolved);
+  const extra = await collectAlsoUpdate(layout, plan.alsoUpdate ?? 'none', { targets, files });
   const cs = planChanges({
     layout,
     files: new Map([...extra.files, ...files]),
-    targets: targetsOf(plan, resolved),
+    targets,
     confirmInternalKeystoreChange: plan.confirmInternalKeystoreChange,
     alsoUpdate: extra.options,
   });
