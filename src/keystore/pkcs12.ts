@@ -1,4 +1,3 @@
-import * as cryptoModule from 'node:crypto';
 import { createDecipheriv, createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual, X509Certificate } from 'node:crypto';
 import { KsError } from '../errors';
 import {
@@ -14,6 +13,7 @@ import {
   tlv,
   type Tlv,
 } from './der';
+import { iterateHash } from './iterated-hash';
 
 /**
  * PKCS#12 (PFX) read and append, walking the structure ourselves with Node's native crypto, and
@@ -96,12 +96,13 @@ function bmpToString(b: Buffer): string {
 
 /**
  * RFC 7292 appendix B key derivation (id 1 = key, 2 = IV, 3 = MAC key), with the password as a
- * BMPString plus two zero bytes, as Java and OpenSSL pass it. Native hashing: forge's JS hashes
- * made a 100 000-iteration legacy MAC take seconds.
+ * BMPString plus two zero bytes, as Java and OpenSSL pass it. Not forge's hashes: its general JS
+ * hashing made a 100 000-iteration legacy MAC take seconds.
  *
- * The iterated hash is the cost (keytool's default is 10 000 iterations): one-shot `crypto.hash`
- * where Node has it (20.12+), and a per-process memo, because one command opens the same PKCS12
- * several times (plan check, truststore check, parse-back), and each open verifies the MAC again.
+ * The iterated hash is the cost (keytool's default is 10 000 iterations): a loop over Int32 words
+ * for SHA-256 and SHA-1 (iterated-hash.ts), one-shot `crypto.hash` for the others, and a
+ * per-process memo, because one command opens the same PKCS12 several times (plan check,
+ * truststore check, parse-back), and each open verifies the MAC again.
  */
 export function pkcs12Kdf(password: string, salt: Buffer, id: number, iterations: number, size: number, digest: string): Buffer {
   const key = `${digest}\0${id}\0${iterations}\0${size}\0${salt.toString('hex')}\0${password}`;
@@ -117,9 +118,6 @@ export function pkcs12Kdf(password: string, salt: Buffer, id: number, iterations
 const KDF_MEMO_MAX = 32;
 const kdfMemo = new Map<string, Buffer>();
 
-type OneShotHash = (algorithm: string, data: Buffer, outputEncoding: 'buffer') => Buffer;
-const oneShot = (cryptoModule as unknown as { hash?: OneShotHash }).hash;
-const hashOnce = (digest: string, data: Buffer): Buffer => (oneShot ? oneShot(digest, data, 'buffer') : createHash(digest).update(data).digest());
 
 function deriveKdf(password: string, salt: Buffer, id: number, iterations: number, size: number, digest: string): Buffer {
   const u = createHash(digest).digest().length;
@@ -135,8 +133,7 @@ function deriveKdf(password: string, salt: Buffer, id: number, iterations: numbe
   const D = Buffer.alloc(v, id);
   const out: Buffer[] = [];
   for (let got = 0; got < size; got += u) {
-    let A: Buffer = createHash(digest).update(D).update(I).digest();
-    for (let r = 1; r < iterations; r++) A = hashOnce(digest, A);
+    const A = iterateHash(digest, createHash(digest).update(D).update(I).digest(), iterations - 1);
     out.push(A);
     const B = fill(A);
     for (let j = 0; j < I.length; j += v) {
