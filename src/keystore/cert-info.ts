@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { bitStringBit, children, content, decodeOid, readTlv } from './der';
 import type { CertInfo } from './types';
 
@@ -43,6 +43,45 @@ function keytoolValue(nodeValue: string): string {
   if (!nodeValue.includes('\\')) return nodeValue;
   const plain = nodeValue.replace(/\\(.)/g, '$1');
   return /[,+;<>#="]/.test(plain) ? `"${plain.replace(/"/g, '\\"')}"` : plain;
+}
+
+/**
+ * The same facts, parsed on first use. A keystore open lists every certificate, but most callers
+ * need only fingerprints (is this certificate in the truststore?): opening the 96-certificate
+ * client-truststore.jks spent ~50 ms in X509Certificate. `sha256` is the hash of the DER, as
+ * OpenSSL computes it; the DER's outer structure (a SEQUENCE of three) is checked
+ * now; everything else on the first read of any other field, where a certificate OpenSSL refuses
+ * throws what `invalid` returns. Fields are enumerable getters in certInfo's order, so JSON and
+ * spreads see the same object.
+ */
+export function lazyCertInfo(der: Buffer, invalid: (e: unknown) => Error): CertInfo {
+  const bytes = Buffer.from(der);
+  try {
+    const cert = readTlv(bytes, 0);
+    if (cert.tag !== 0x30 || children(bytes, cert).length !== 3) throw new Error('not a DER X.509 certificate');
+  } catch (e) {
+    throw invalid(e);
+  }
+  let full: CertInfo | undefined;
+  const parsed = (): CertInfo => {
+    if (!full) {
+      try {
+        full = certInfo(bytes);
+      } catch (e) {
+        throw invalid(e);
+      }
+    }
+    return full;
+  };
+  const sha256 = createHash('sha256').update(bytes).digest('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:');
+  const out = {} as CertInfo;
+  const lazy = (name: keyof CertInfo) => Object.defineProperty(out, name, { get: () => parsed()[name], enumerable: true, configurable: true });
+  lazy('subject');
+  lazy('issuer');
+  Object.defineProperty(out, 'sha256', { value: sha256, enumerable: true, writable: true, configurable: true });
+  for (const name of ['serial', 'notBefore', 'notAfter', 'keyAlgorithm', 'keySize', 'sans', 'keyUsage'] as const) lazy(name);
+  Object.defineProperty(out, 'der', { value: bytes, enumerable: true, writable: true, configurable: true });
+  return out;
 }
 
 export function certInfo(der: Buffer): CertInfo {

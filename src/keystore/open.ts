@@ -1,5 +1,5 @@
 import { KsError } from '../errors';
-import { certInfo } from './cert-info';
+import { lazyCertInfo } from './cert-info';
 import { DerError } from './der';
 import { detectKeystoreType } from './detect';
 import { parseJks } from './jks';
@@ -63,12 +63,11 @@ export function resolveType(bytes: Buffer, label: string, declared?: KeystoreTyp
   return detected;
 }
 
+/** Parsed when first read, beyond the fingerprint (lazyCertInfo); an unreadable one throws KEYSTORE_INVALID then. */
 function parseCert(der: Buffer, label: string, alias: string): CertInfo {
-  try {
-    return certInfo(der);
-  } catch (e) {
-    if (e instanceof KsError) throw e;
+  return lazyCertInfo(der, (e) => {
+    if (e instanceof KsError) return e;
     const why = e instanceof DerError ? e.message : (e as Error).message;
-    throw new KsError('KEYSTORE_INVALID', `not a keystore: ${label}: the certificate of alias "${alias}" cannot be read (${why})`, { cause: e });
-  }
+    return new KsError('KEYSTORE_INVALID', `not a keystore: ${label}: the certificate of alias "${alias}" cannot be read (${why})`, { cause: e });
+  });
 }
