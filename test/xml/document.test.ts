@@ -60,4 +60,46 @@ describe('parseXml', () => {
     const text = bigCarbon().replace('<Deeper a="1"/>text 7</Deep>', '<Deeper a="1">text 7</Deep>');
     expect(() => parseXml(text, 'carbon.xml', { keep: () => false })).toThrow(/malformed/);
   });
+
+  describe('comment bodies read outside saxes', () => {
+    const lineOfError = (text: string) => {
+      try {
+        parseXml(text, 'x.xml');
+      } catch (e) {
+        return (e as { code: string; line?: number }).code + ':' + (e as { line?: number }).line;
+      }
+      return 'parsed';
+    };
+
+    it('finds every comment, with its offsets, and elements after it', () => {
+      const text = '<?xml version="1.0"?>\n<!-- head -->\n<a>\n  <!-- one\n two --><b x="1"/>\r\n  <!---->\n  <!--- dash -->\n  <c>t</c>\n</a>\n<!-- tail -->\n';
+      const doc = parseXml(text);
+      const expected: Array<[number, number]> = [];
+      // saxes reports a comment at its second closing dash: the recorded end is the offset of its '>', as it always was.
+      for (let i = text.indexOf('<!--'); i !== -1; i = text.indexOf('<!--', i + 1)) expected.push([i, text.indexOf('-->', i + 4) + 2]);
+      expect(doc.comments).toEqual(expected);
+      const b = doc.elements.find((e) => e.local === 'b')!;
+      expect(text.slice(b.start, b.end)).toBe('<b x="1"/>');
+      expect(b.attrs[0].valueStart).toBe(text.indexOf('"1"') + 1);
+      const c = doc.elements.find((e) => e.local === 'c')!;
+      expect([text.slice(c.start, c.openEnd), c.text, text.slice(c.closeStart, c.end)]).toEqual(['<c>', 't', '</c>']);
+    });
+
+    it('leaves `<!--` inside CDATA and processing instructions to saxes', () => {
+      const text = '<a><![CDATA[ <!-- not a comment ]]><?pi <!-- nor this ?><b/><!-- real --></a>';
+      const doc = parseXml(text);
+      expect(doc.root.text).toBe(' <!-- not a comment ');
+      expect(doc.comments).toEqual([[text.indexOf('<!-- real'), text.indexOf('</a>') - 1]]);
+      expect(doc.elements.map((e) => e.local)).toEqual(['a', 'b']);
+    });
+
+    it('refuses what saxes refuses, on the line saxes names', () => {
+      expect(lineOfError('<a>\n<!-- ok -->\n<!-- bad -- dash -->\n</a>')).toBe('XML_MALFORMED:3');
+      expect(lineOfError('<a>\n<!-- ok\n\n -->\n<!-- ends in dash --->\n</a>')).toBe('XML_MALFORMED:5');
+      expect(lineOfError('<a>\n<!-- ok\n -->\n<!-- bell \u0007 -->\n</a>')).toBe('XML_MALFORMED:4');
+      expect(lineOfError('<a>\n<!-- long\n\n\n comment -->\n<b></c>\n</a>')).toBe('XML_MALFORMED:6');
+      expect(lineOfError('<a><!-- never closed </a>')).toMatch(/^XML_MALFORMED/);
+    });
+  });
 });
+
