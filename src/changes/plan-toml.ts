@@ -30,7 +30,7 @@ import { readCarbonXml } from '../edit/carbon';
 import { normalizeConfigPath } from '../edit/paths';
 import { patchSecPolicy, parsePolicy, readSecPolicy } from '../edit/sec-policy';
 import { bracketed, reencryptWarning } from '../edit/secure-vault';
-import { applyEdits as applyTomlEdits, type TextEdit } from '../edit/toml/apply';
+import { applyEdits as applyTomlEdits, type TextEdit } from '../text/patcher';
 import { KEYSTORE_TABLES, unknownKeys, type KeystoreTable } from '../edit/toml/keys';
 import { findEntry, scanToml, type TomlDoc } from '../edit/toml/scan';
 import { isSecretRef } from '../edit/toml/secret-ref';

@@ -11,12 +11,17 @@ export interface TextEdit {
 
 export function applyEdits(source: string, edits: readonly TextEdit[]): string {
   if (edits.length === 0) return source;
+  for (const e of edits) {
+    if (!Number.isInteger(e.start) || !Number.isInteger(e.end) || e.start < 0 || e.start > e.end || e.end > source.length) {
+      throw new Error(`edit out of range: ${e.start}-${e.end} (text length ${source.length})`);
+    }
+  }
+  // Array.prototype.sort is stable: zero-width inserts at one offset keep the order they were given in.
   const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
   const parts: string[] = [];
   let cursor = 0;
   for (const e of sorted) {
     if (e.start < cursor) throw new Error(`overlapping edits at offset ${e.start}`);
-    if (e.start > e.end || e.end > source.length) throw new Error(`edit out of range: ${e.start}-${e.end}`);
     parts.push(source.slice(cursor, e.start), e.text);
     cursor = e.end;
   }

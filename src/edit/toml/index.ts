@@ -1,4 +1,4 @@
-export { applyEdits, type TextEdit } from './apply';
+export { applyEdits, type TextEdit } from '../../text/patcher';
 export {
   scanToml,
   getTomlValue,

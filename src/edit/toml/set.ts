@@ -17,7 +17,7 @@
  */
 import { parse } from 'smol-toml';
 import { KsError } from '../../errors';
-import { applyEdits, type TextEdit } from './apply';
+import { applyEdits, type TextEdit } from '../../text/patcher';
 import {
   decodeValue,
   escapeBasic,

@@ -1,4 +1,4 @@
-import { applyEdits } from '../../../src/edit/toml/apply';
+import { applyEdits } from '../../../src/text/patcher';
 
 describe('applyEdits', () => {
   const text = 'abcdefghij';

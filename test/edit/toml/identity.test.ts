@@ -3,7 +3,7 @@
  * smol-toml about every value it can address.
  */
 import { parse } from 'smol-toml';
-import { applyEdits } from '../../../src/edit/toml/apply';
+import { applyEdits } from '../../../src/text/patcher';
 import { getTomlValue, scanToml } from '../../../src/edit/toml/scan';
 import { unknownKeys } from '../../../src/edit/toml/keys';
 import { dig, readFixture, toCrlf, TOML_FIXTURES, type TomlFixture } from './helpers';

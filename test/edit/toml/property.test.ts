@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { parse } from 'smol-toml';
-import { applyEdits, type TextEdit } from '../../../src/edit/toml/apply';
+import { applyEdits, type TextEdit } from '../../../src/text/patcher';
 import { encodeString, setTomlValues } from '../../../src/edit/toml/set';
 import { dig } from './helpers';
 

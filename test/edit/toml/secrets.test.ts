@@ -1,5 +1,5 @@
 import { parse } from 'smol-toml';
-import { applyEdits } from '../../../src/edit/toml/apply';
+import { applyEdits } from '../../../src/text/patcher';
 import { getTomlValue, scanToml } from '../../../src/edit/toml/scan';
 import { isSecretRef, setSecret } from '../../../src/edit/toml/secrets';
 import { setTomlValues } from '../../../src/edit/toml/set';

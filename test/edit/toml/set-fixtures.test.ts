@@ -3,7 +3,7 @@
  * reads back, a second run is a no-op, and CRLF files stay CRLF.
  */
 import { parse } from 'smol-toml';
-import { applyEdits } from '../../../src/edit/toml/apply';
+import { applyEdits } from '../../../src/text/patcher';
 import { getTomlValue, scanToml } from '../../../src/edit/toml/scan';
 import { setTomlValues } from '../../../src/edit/toml/set';
 import { changedLines, dig, insertBefore, readFixture, replaceLine, toCrlf } from './helpers';

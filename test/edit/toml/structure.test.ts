@@ -1,6 +1,6 @@
 /** Small hand-written documents for the TOML forms the fixtures do not have. */
 import { parse } from 'smol-toml';
-import { applyEdits } from '../../../src/edit/toml/apply';
+import { applyEdits } from '../../../src/text/patcher';
 import { getTomlValue, scanToml } from '../../../src/edit/toml/scan';
 import { setTomlValues } from '../../../src/edit/toml/set';
 import { unknownKeys } from '../../../src/edit/toml/keys';
