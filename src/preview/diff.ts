@@ -71,3 +71,25 @@ export function jsonFiles(cs: ChangeSet): Array<{ path: string; changed: boolean
     changes: f.changes.map((c) => ({ line: c.line, setting: c.setting, from: shown(c, c.from), to: shown(c, c.to), function: c.function })),
   }));
 }
+
+/** What a restore would do, as a change set the diff view can show: current bytes → checkpoint bytes. */
+export function restorePreview(
+  home: string,
+  files: ReadonlyArray<{ path: string; current: Buffer | null; restoreTo: Buffer | null }>,
+): { cs: ChangeSet; changed: string[] } {
+  const cs: ChangeSet = {
+    home,
+    files: files.map((f) => ({
+      path: f.path,
+      before: f.current ?? Buffer.alloc(0),
+      after: f.restoreTo ?? Buffer.alloc(0),
+      changes: [],
+      notes: [],
+      binary: !/\.(xml|policy|properties|toml)$/i.test(f.path),
+    })),
+    warnings: [],
+    secrets: [],
+  };
+  const same = (a: Buffer | null, b: Buffer | null) => (a && b ? a.equals(b) : a === b);
+  return { cs, changed: files.filter((f) => !same(f.current, f.restoreTo)).map((f) => f.path) };
+}

@@ -6,9 +6,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { KsError } from '../errors';
-import type { ChangeSet } from '../changes/types';
 import { listCheckpoints, planRestore, restoreCheckpoint } from '../io';
-import { renderDiff } from '../preview/diff';
+import { renderDiff, restorePreview } from '../preview/diff';
 import { shellQuote } from '../cli/commands/apply';
 import { recoverFirst } from '../cli/commands/recover';
 import { resolveHome, runSetup, type WizardContext } from './setup-flow';
@@ -80,20 +79,8 @@ export async function runRestore(ctx: WizardContext): Promise<number> {
     default: cps[0].id,
   });
   const plan = await planRestore(layout.home, id);
-  const cs: ChangeSet = {
-    home: layout.home,
-    files: plan.files.map((f) => ({
-      path: f.path,
-      before: f.current ?? Buffer.alloc(0),
-      after: f.restoreTo ?? Buffer.alloc(0),
-      changes: [],
-      notes: [],
-      binary: !/\.(xml|policy|properties|toml)$/i.test(f.path),
-    })),
-    warnings: [],
-    secrets: [],
-  };
-  const changed = plan.files.filter((f) => !(f.current && f.restoreTo ? f.current.equals(f.restoreTo) : f.current === f.restoreTo));
+  const { cs, changed: changedPaths } = restorePreview(layout.home, plan.files);
+  const changed = plan.files.filter((f) => changedPaths.includes(f.path));
   tell(`Checkpoint ${id} (${plan.checkpoint.time}, ${plan.checkpoint.command})`);
   ctx.out.out(renderDiff(cs, { color: ctx.io.color }));
   if (changed.length === 0) {

@@ -4,10 +4,9 @@
  */
 import { resolve } from 'node:path';
 import { KsError } from '../../errors';
-import type { ChangeSet } from '../../changes/types';
 import { detectHome } from '../../home/layout';
 import { planRestore, restoreCheckpoint } from '../../io';
-import { renderDiff } from '../../preview/diff';
+import { renderDiff, restorePreview } from '../../preview/diff';
 import { confirmOrRefuse } from '../confirm';
 import type { CliIo } from '../io';
 import { Out } from '../output';
@@ -36,20 +35,8 @@ export async function restoreCommand(opts: RestoreCmdOptions, io: CliIo): Promis
         hint: 'Look at the file(s) first. To restore anyway, add --force (the current bytes are kept in a new checkpoint).',
       });
     }
-    const cs: ChangeSet = {
-      home: layout.home,
-      files: plan.files.map((f) => ({
-        path: f.path,
-        before: f.current ?? Buffer.alloc(0),
-        after: f.restoreTo ?? Buffer.alloc(0),
-        changes: [],
-        notes: [],
-        binary: !/\.(xml|policy|properties|toml)$/i.test(f.path),
-      })),
-      warnings: [],
-      secrets: [],
-    };
-    const changed = plan.files.filter((f) => !(f.current && f.restoreTo ? f.current.equals(f.restoreTo) : f.current === f.restoreTo));
+    const { cs, changed: changedPaths } = restorePreview(layout.home, plan.files);
+    const changed = plan.files.filter((f) => changedPaths.includes(f.path));
     const files = plan.files.map((f) => ({ path: f.path, changed: changed.includes(f), changes: [] as unknown[] }));
     if (!opts.json) {
       out.out(`Checkpoint ${id} (${plan.checkpoint.time}, ${plan.checkpoint.command})\n`);
