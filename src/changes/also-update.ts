@@ -24,7 +24,6 @@ import { patchKeystoreBlock, readCarbonXml, type VaultSecret, type XmlPatchResul
 import { readCatalina } from '../edit/catalina';
 import { normalizeConfigPath } from '../edit/paths';
 import { findProperty, setProperty } from '../edit/properties';
-import { bracketed } from '../edit/secure-vault';
 import type { KeystoreTarget, SettingEdit } from '../edit/types';
 import { setElementText, type XmlEditContext } from '../edit/xml-edit';
 import type { HomeLayout } from '../home/layout';
@@ -32,6 +31,7 @@ import { scanHome, type Reference } from '../scan/scan';
 import { decodeText, encodeText } from '../text/codec';
 import { applyEdits, lineIndex } from '../text/patcher';
 import { attr, parseXml, type XmlElement } from '../xml/document';
+import { cipherTextBase, withVaultSecrets } from './cipher-text';
 import { readTomlSettings } from './plan-toml';
 import type { ChangeSet, FileChange, KsFunction, SettingChange } from './types';
 
@@ -290,19 +290,9 @@ function moveInProperties(rel: string, bytes: Buffer, list: Move[]): FileResult 
 function mergeVault(files: FileChange[], layout: HomeLayout, all: Map<string, Buffer>, vault: VaultSecret[], warnings: string[]): void {
   const rel = layout.files.cipherText ?? `${layout.confDir}/security/cipher-text.properties`;
   const i = files.findIndex((f) => f.path === rel);
-  const base = i >= 0 ? files[i] : { path: rel, before: all.get(rel) ?? Buffer.alloc(0), after: all.get(rel) ?? Buffer.alloc(0), changes: [], notes: [], created: !all.has(rel) };
-  const { text, encoding } = decodeText(base.after, rel);
-  let after = text;
-  const changes = [...base.changes];
-  for (const v of vault) {
-    const e = setProperty(after, v.alias, bracketed(v.value, v.alias, rel));
-    if (!e) continue;
-    after = applyEdits(after, [e]);
-    changes.push({ line: e.line, setting: v.alias, from: e.from ? '(encrypted)' : '', to: v.value, secret: true, function: 'other' });
-  }
-  const merged: FileChange = { ...base, after: after === text ? base.after : encodeText(after, encoding, rel), changes };
-  if (i >= 0) files[i] = merged;
-  else files.push(merged);
+  const { change } = withVaultSecrets(i >= 0 ? files[i] : cipherTextBase(rel, all.get(rel)), vault);
+  if (i >= 0) files[i] = change;
+  else files.push(change);
   warnings.push(`Secure Vault: ${vault.map((v) => v.alias).join(', ')} (moved with alsoUpdate) now hold the new password in brackets in ${rel}. Run bin/ciphertool.sh -Dconfigure before starting the server.`);
 }
 

@@ -11,9 +11,9 @@ import { patchAxis2, readAxis2 } from '../edit/axis2';
 import { patchCarbonXml, readCarbonXml, type VaultSecret } from '../edit/carbon';
 import { patchCatalina, readCatalina } from '../edit/catalina';
 import { formatKeystorePath, normalizeConfigPath } from '../edit/paths';
-import { setProperty } from '../edit/properties';
-import { bracketed, cipherTextAliases, dropKeyPasswordPlaceholders, markAttributeVault, parseCipherTool, reencryptWarning, routeVaultAttributeEdits, type CipherToolMapping } from '../edit/secure-vault';
+import { cipherTextAliases, dropKeyPasswordPlaceholders, markAttributeVault, parseCipherTool, reencryptWarning, routeVaultAttributeEdits, type CipherToolMapping } from '../edit/secure-vault';
 import { applyAlsoUpdate, type AlsoUpdateOptions } from './also-update';
+import { cipherTextBase, withVaultSecrets } from './cipher-text';
 import { planToml } from './plan-toml';
 import { patchSecPolicy, parsePolicy, readSecPolicy } from '../edit/sec-policy';
 import type { CurrentSetting, KeystoreTarget, SettingEdit } from '../edit/types';
@@ -244,24 +244,11 @@ export function planChanges(input: PlanInput): ChangeSet {
  */
 function changeCipherText(input: PlanInput, vault: VaultSecret[], warnings: string[]): FileChange {
   const rel = input.layout.files.cipherText ?? `${input.layout.confDir}/security/cipher-text.properties`;
-  const before = input.files.get(rel) ?? Buffer.alloc(0);
-  const { text, encoding } = decodeText(before, rel);
-  let after = text;
-  const changes: SettingChange[] = [];
-  const seen = new Set<string>();
-  for (const v of vault) {
-    if (seen.has(v.alias)) continue;
-    seen.add(v.alias);
-    const e = setProperty(after, v.alias, bracketed(v.value, v.alias, rel));
-    if (!e) continue;
-    after = applyEdits(after, [e]);
-    changes.push({ line: e.line, setting: v.alias, from: e.from ? '(encrypted)' : '', to: v.value, secret: true, function: 'other' });
-  }
+  const { change, aliases } = withVaultSecrets(cipherTextBase(rel, input.files.get(rel)), vault);
   warnings.push(
-    `Secure Vault: ${[...seen].join(', ')} now hold the new password in clear in ${rel}, in brackets. Run ciphertool.sh -Dconfigure (bin/ciphertool.sh) before starting the server: it encrypts every bracketed value.`,
+    `Secure Vault: ${aliases.join(', ')} now hold the new password in clear in ${rel}, in brackets. Run ciphertool.sh -Dconfigure (bin/ciphertool.sh) before starting the server: it encrypts every bracketed value.`,
   );
-  const notes = [`${rel}: new Secure Vault values for ${[...seen].join(', ')} (run ciphertool.sh -Dconfigure)`];
-  return { path: rel, before, after: after === text ? before : encodeText(after, encoding, rel), changes, notes, created: !input.files.has(rel) };
+  return { ...change, notes: [`${rel}: new Secure Vault values for ${aliases.join(', ')} (run ciphertool.sh -Dconfigure)`] };
 }
 
 function cipherToolOf(input: PlanInput): Map<string, CipherToolMapping> {

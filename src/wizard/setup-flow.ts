@@ -24,7 +24,7 @@ import { recoverFirst } from '../cli/commands/recover';
 import { currentSettings, verifyHome } from '../cli/commands/verify';
 import type { CliIo } from '../cli/io';
 import type { Out } from '../cli/output';
-import { FUNCTION_INFO, KEY_FUNCTIONS, describeCurrent, functionChoices, functionsOf, type Settings } from './functions';
+import { FUNCTION_INFO, KEY_FUNCTIONS, describeCurrent, functionChoices, functionsOf } from './functions';
 import { askKeystore, planPath, type WizardKeystore } from './keystore-step';
 import type { Plan } from '../plan/plan';
 import { livePlan, planJson, proposeEnvNames, savedPlan, type Answers } from './plan-out';
