@@ -130,7 +130,6 @@ export function checkPlanKeystores(
           bytes = ks.addTrustedCertificate(bytes, { type: trustStore.type, password: trust.password!, alias, certDer: c.der, label: trust.path });
           notes.push(`${trust.path}: imported the certificate of "${name}" (${c.subject}) as "${alias}"`);
         }
-        opts.truststore = trust;
         return {
           warnings,
           certs,

@@ -4,9 +4,10 @@
  * only reports and stops.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { KsError, isKsError } from '../../errors';
 import { recoverUnfinished, withLock } from '../../io';
+import { lockPath } from '../../io/lock';
+import { backupsDir, PARTIAL_SUFFIX } from '../../io/paths';
 import type { Out } from '../output';
 
 export interface Recovered {
@@ -15,12 +16,12 @@ export interface Recovered {
 }
 
 export async function recoverFirst(home: string, out: Out, opts: { dryRun?: boolean; json?: boolean }): Promise<Recovered | null> {
-  const dir = join(home, '.wso2-keystore', 'backups');
+  const dir = backupsDir(home);
   const notice = (m: string) => out.err(`notice: ${m}\n`);
-  if (!existsSync(dir) || !readdirSync(dir).some((n) => n.endsWith('.partial'))) {
+  if (!existsSync(dir) || !readdirSync(dir).some((n) => n.endsWith(PARTIAL_SUFFIX))) {
     // A run killed outside its transaction (before the checkpoint, or after the commit) leaves only
     // its lock: take it over and release it now, so it does not outlive the run that noticed it.
-    if (!opts.dryRun && existsSync(join(home, '.wso2-keystore', 'lock'))) await clearStaleLock(home, notice);
+    if (!opts.dryRun && existsSync(lockPath(home))) await clearStaleLock(home, notice);
     return null;
   }
   if (opts.dryRun) {
@@ -30,9 +31,7 @@ export async function recoverFirst(home: string, out: Out, opts: { dryRun?: bool
   }
   const r = await recoverUnfinished(home, { onNotice: notice });
   if (!r.rolledBack) return null;
-  {
-    out.err(`notice: an earlier run was interrupted; rolled back ${r.files.length} file(s) to their original bytes (checkpoint ${r.rolledBack}).\n`);
-  }
+  notice(`an earlier run was interrupted; rolled back ${r.files.length} file(s) to their original bytes (checkpoint ${r.rolledBack}).`);
   return { rolledBack: r.rolledBack, files: r.files };
 }
 
