@@ -17,7 +17,7 @@ import { KsError } from '../errors';
 import type { FsOps } from './fs-ops';
 import { isErrno, realFsOps } from './fs-ops';
 import { ioError } from './io-error';
-import { STATE_DIR, ensureStateDirs, stateDir } from './paths';
+import { STATE_DIR, ensureStateDirs, removeIfEmpty, stateDir } from './paths';
 
 export interface LockOptions {
   fsOps?: FsOps;
@@ -39,12 +39,20 @@ export const lockPath = (home: string) => path.join(stateDir(home), 'lock');
 
 export async function withLock<T>(home: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
   const fs = opts.fsOps ?? realFsOps;
-  await ensureStateDirs(home, fs);
-  const mine = await acquire(home, fs, opts.onNotice ?? (() => {}));
+  const created = await ensureStateDirs(home, fs);
+  let mine: Buffer;
+  try {
+    mine = await acquire(home, fs, opts.onNotice ?? (() => {}));
+  } catch (e) {
+    await removeIfEmpty(created, fs);
+    throw e;
+  }
   try {
     return await fn();
   } finally {
     await release(home, fs, mine);
+    // A run that kept nothing (a failed apply, a stale-lock clean-up) leaves no state folder behind.
+    await removeIfEmpty(created, fs);
   }
 }
 

@@ -19,19 +19,41 @@ export const TMP_MARK = '.wso2ks-tmp-';
 export const stateDir = (home: string) => path.join(home, STATE_DIR);
 export const backupsDir = (home: string) => path.join(home, STATE_DIR, BACKUPS_DIR);
 
-/** Creates `.wso2-keystore/` and `backups/` with mode 0700 (chmod too: mkdir's mode obeys the umask). */
-export async function ensureStateDirs(home: string, fs: FsOps): Promise<void> {
+/**
+ * Creates `.wso2-keystore/` and `backups/` with mode 0700 (chmod too: mkdir's mode obeys the umask).
+ * Returns the folders this call created, outermost first, so a run that ends with nothing to keep can
+ * take them away again (`removeIfEmpty`).
+ */
+export async function ensureStateDirs(home: string, fs: FsOps): Promise<string[]> {
+  const created: string[] = [];
   for (const dir of [stateDir(home), backupsDir(home)]) {
     const rel = path.relative(home, dir);
     await step(rel, 'create folder', async () => {
       try {
         await fs.mkdir(dir, 0o700);
+        created.push(dir);
         await fs.chmod(dir, 0o700);
         await fs.fsync(path.dirname(dir));
       } catch (e) {
         if (!isErrno(e, 'EEXIST')) throw e;
       }
     });
+  }
+  return created;
+}
+
+/**
+ * Removes the state folders a run created, innermost first, where they are empty — only when the run
+ * created `.wso2-keystore/` itself (a home that had one keeps its layout). Best effort.
+ */
+export async function removeIfEmpty(dirs: readonly string[], fs: FsOps): Promise<void> {
+  if (dirs.length === 0 || dirs[0] !== stateDir(path.dirname(dirs[0]))) return;
+  for (const dir of [...dirs].reverse()) {
+    try {
+      if ((await fs.readdir(dir)).length === 0) await fs.rmTree(dir);
+    } catch {
+      return;
+    }
   }
 }
 
