@@ -31,11 +31,12 @@
  *
  * Exit code: 0 when there is no mixed, corrupt or failed run; 1 otherwise; 2 on a usage error.
  */
-const { spawn, execFileSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { keytool, prng } = require('./bench/fixtures');
 
 const REPO = path.resolve(__dirname, '..');
 /** Set by snapshotTool(): the runs use a private copy of the built tool (see there). */
@@ -94,18 +95,6 @@ function parseArgs(argv) {
   if (!Number.isInteger(o.jobs) || o.jobs < 1) usage('--jobs must be a positive integer');
   if (!Number.isFinite(o.seed)) usage('--seed must be a number');
   return o;
-}
-
-/** mulberry32: a small seeded PRNG, so a run can be repeated with --seed. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const sha = (b) => crypto.createHash('sha256').update(b).digest('hex');
@@ -194,12 +183,8 @@ function runCli(args, { env = {}, preload = null, killAfterMs = null, killAfterB
 }
 
 function makeKeystore(dest) {
-  execFileSync(
-    'keytool',
-    ['-J-Duser.language=en', '-genkeypair', '-alias', 'newkey', '-keystore', dest, '-storetype', 'JKS', '-storepass', PASSWORD,
-      '-keypass', PASSWORD, '-dname', 'CN=localhost, O=Fault Injection', '-keyalg', 'RSA', '-keysize', '2048', '-validity', '365'],
-    { stdio: 'pipe' },
-  );
+  keytool(['-genkeypair', '-alias', 'newkey', '-keystore', dest, '-storetype', 'JKS', '-storepass', PASSWORD,
+    '-keypass', PASSWORD, '-dname', 'CN=localhost, O=Fault Injection', '-keyalg', 'RSA', '-keysize', '2048', '-validity', '365']);
 }
 
 /**
@@ -292,7 +277,7 @@ async function main() {
     const ctx = await prepare(o, work);
     const original = snapshot(ctx.template);
     const cal = await calibrate(ctx, work, original, o.jobs);
-    const random = rng(o.seed);
+    const random = prng(o.seed); // seeded, so a run can be repeated with --seed
     /** Every fs-call index 1..calls once, shuffled (Fisher-Yates), so a small N still spreads over the run. */
     const stepOrder = Array.from({ length: cal.calls }, (_, j) => j + 1);
     for (let j = stepOrder.length - 1; j > 0; j--) {

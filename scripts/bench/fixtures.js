@@ -205,4 +205,4 @@ function padCarbon(carbonPath, bytes) {
   }
 }
 
-module.exports = { REPO, FIXTURES, ENV, STORE_PASS, copyHome, keystores, planFor, bigTree, padCarbon };
+module.exports = { REPO, FIXTURES, ENV, STORE_PASS, copyHome, keytool, prng, keystores, planFor, bigTree, padCarbon };
