@@ -29,3 +29,17 @@ test.each([
   expect(r.stdout).toMatch(/^OK +tls/m);
   expect(r.stdout).not.toContain('wrong-pass');
 });
+
+test('a key whose certificate is not in the configured truststore gets the PKIX warning', () => {
+  const { keytool } = require('../helpers/keytool') as typeof import('../helpers/keytool');
+  const home = copyHome('apim-2.2.0');
+  keytool(['-genkeypair', '-alias', 'tlskey', '-keystore', join(home, 'repository/resources/security/tls.jks'), '-storetype', 'JKS', '-storepass', 'tls-pass-1', '-keyalg', 'RSA', '-keysize', '2048', '-dname', 'CN=tls.example.com', '-validity', '100']);
+  const cat = join(home, 'repository/conf/tomcat/catalina-server.xml');
+  writeFileSync(cat, readFileSync(cat, 'utf8').replace('security/wso2carbon.jks"', 'security/tls.jks"').replace('keystorePass="wso2carbon"', 'keystorePass="tls-pass-1"'));
+  const out = JSON.parse(runCli(['verify', home, '--json']).stdout);
+  const tls = out.checks.find((c: { function: string }) => c.function === 'tls');
+  expect(tls.ok).toBe(true);
+  expect(tls.warnings.join('\n')).toMatch(/CN=tls\.example\.com\) is not in the truststore .*client-truststore\.jks.*PKIX path building failed/);
+  const primary = out.checks.find((c: { function: string }) => c.function === 'primary');
+  expect(primary.warnings.join('\n')).not.toMatch(/not in the truststore/);
+});
