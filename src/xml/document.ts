@@ -2,14 +2,16 @@
  * A read-only, position-aware view of an XML file: every element with the exact string offsets of its
  * tags, attribute values and content, so patchers can replace just those ranges.
  *
- * saxes does the parsing (and the well-formedness checks). It reports `position` as the offset just
- * after the character that completed an event, in UTF-16 code units; tag starts are found from there,
- * because `<` cannot appear inside a well-formed tag. Elements inside comments are never elements.
+ * Two readers build the same view (ViewBuilder): a fast one (parseFast) for the plain XML that WSO2
+ * configs are written in, and saxes (parseSaxes), the reference, for everything the fast one declines,
+ * malformed text included, so errors are always saxes' own. saxes reports `position` as the offset
+ * just after the character that completed an event, in UTF-16 code units; tag starts are found from
+ * there, because `<` cannot appear inside a well-formed tag. Elements inside comments are never elements.
  *
  * Not handled, on purpose: DOCTYPEs that declare entities (an "XML bomb" vector, and never seen in
  * WSO2 configs) are refused; external entities are never fetched.
  */
-import { SaxesParser } from 'saxes';
+import type { SaxesParser } from 'saxes';
 import { KsError } from '../errors';
 import { lineIndex } from '../text/patcher';
 
@@ -51,7 +53,7 @@ export interface XmlDocument {
   root: XmlElement;
   /** Every element, in document order. */
   elements: XmlElement[];
-  /** `[start, end)` of every comment, in document order. */
+  /** `[start, end)` of every comment, `<!--` to `-->` inclusive, in document order. */
   comments: Array<[number, number]>;
   /** 1-based line of an offset. */
   lineOf(offset: number): number;
@@ -124,66 +126,88 @@ export function checkXml(source: string, file?: string): void {
  * would refuse, an XML 1.1 document, any error) parses again the plain way, so errors and their
  * line numbers are saxes' own.
  */
-const COMMENT_STATE = ((): number | undefined => {
-  const probe = new SaxesParser();
-  probe.write('<a><!--');
-  const state = (probe as unknown as { state?: unknown }).state;
-  return typeof state === 'number' ? state : undefined;
-})();
+/**
+ * saxes and the number of its comment state, loaded on first use: most runs never need saxes at
+ * all (the fast reader below takes every fixture file), and loading it is a cost on every start.
+ */
+let saxes: { Parser: typeof SaxesParser; commentState: number | undefined } | undefined;
+function loadSaxes(): NonNullable<typeof saxes> {
+  if (!saxes) {
+    const Parser = (require('saxes') as typeof import('saxes')).SaxesParser;
+    const probe = new Parser();
+    probe.write('<a><!--');
+    const state = (probe as unknown as { state?: unknown }).state;
+    saxes = { Parser, commentState: typeof state === 'number' ? state : undefined };
+  }
+  return saxes;
+}
 const parserState = (p: SaxesParser): unknown => (p as unknown as { state?: unknown }).state;
 // eslint-disable-next-line no-control-regex
 const BAD_COMMENT_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const XML_1_1 = /^\uFEFF?<\?xml[^>]*version\s*=\s*["']1\.1/;
 
-function parseUncached(source: string, file: string | undefined, keep: ParseXmlOptions['keep'], bare = false, skipComments = true): XmlDocument {
+function parseUncached(source: string, file: string | undefined, keep: ParseXmlOptions['keep'], bare = false): XmlDocument {
   if (/<!DOCTYPE[^>[]*\[[^\]]*<!ENTITY/i.test(source.slice(0, 65536))) {
     throw new KsError('XML_MALFORMED', 'the file declares XML entities in a DOCTYPE, which this tool refuses to expand', {
       file,
       hint: 'WSO2 config files never need entity declarations; remove the DOCTYPE or fix the file by hand.',
     });
   }
-  const parser = new SaxesParser({ position: true });
-  // Characters of comment bodies not given to saxes, before its current position.
-  let skippedChars = 0;
-  const position = () => parser.position + skippedChars;
-  const elements: XmlElement[] = [];
-  const stack: XmlElement[] = [];
-  const comments: Array<[number, number]> = [];
-  let root: XmlElement | null = null;
-  let failure: Error | null = null;
-  // Inside an element that is not kept: how deep (0 = not inside one).
-  let skipped = 0;
-  // A child of the root that is in the view without its content (not kept).
-  let opaque: XmlElement | null = null;
-  const path: string[] = [];
+  return parseFast(source, keep, bare) ?? parseSaxes(source, file, keep, bare);
+}
 
-  parser.on('error', (err) => {
-    if (!failure) failure = err;
-  });
-  parser.on('opentag', (tag) => {
+/**
+ * Builds the view from parse events, the same way for both readers below, so the view cannot depend
+ * on which one read the text. Events come in document order: `open` for every start tag (a
+ * self-closing one too, then `close`), `close` for every end tag, `comment`, and `text` for character
+ * data and CDATA (already decoded).
+ */
+class ViewBuilder {
+  readonly elements: XmlElement[] = [];
+  readonly comments: Array<[number, number]> = [];
+  root: XmlElement | null = null;
+  private readonly stack: XmlElement[] = [];
+  // Inside an element that is not kept: how deep (0 = not inside one).
+  private skipped = 0;
+  // A child of the root that is in the view without its content (not kept).
+  private opaque: XmlElement | null = null;
+  private readonly path: string[] = [];
+
+  constructor(
+    private readonly source: string,
+    private readonly keep: ParseXmlOptions['keep'],
+    private readonly bare: boolean,
+  ) {}
+
+  /** Whether the next `text` would be kept (callers skip decoding text nobody keeps). */
+  get wantsText(): boolean {
+    return this.stack.length > 0 && !this.skipped && !this.opaque && !this.bare;
+  }
+
+  /** `attrValue(name, raw)` gives an attribute's decoded value; only asked for elements in the view. */
+  open(name: string, selfClosing: boolean, start: number, openEnd: number, attrValue: (name: string, raw: string) => string): void {
+    const { stack, keep, path, source } = this;
     // Every open tag gets a close tag event, a self-closing one too: count both the same way.
-    if (skipped) {
-      skipped++;
+    if (this.skipped) {
+      this.skipped++;
       return;
     }
-    if (opaque || (bare && stack.length)) {
+    if (this.opaque || (this.bare && stack.length)) {
       // Only reached for opaque's own children (anything deeper is inside a skipped one), or the root's in a bare check.
-      skipped = 1;
+      this.skipped = 1;
       return;
     }
-    const local = tag.name.includes(':') ? tag.name.slice(tag.name.indexOf(':') + 1) : tag.name;
+    const local = name.includes(':') ? name.slice(name.indexOf(':') + 1) : name;
     if (keep && stack.length >= 2) {
       path.length = stack.length;
       path.push(local);
       if (!keep(path)) {
-        skipped = 1;
+        this.skipped = 1;
         return;
       }
     }
-    const openEnd = position();
-    const start = source.lastIndexOf('<', openEnd - 1);
     const el: XmlElement = {
-      name: tag.name,
+      name,
       local,
       parent: stack.length ? stack[stack.length - 1] : null,
       children: [],
@@ -192,58 +216,101 @@ function parseUncached(source: string, file: string | undefined, keep: ParseXmlO
       openEnd,
       closeStart: openEnd,
       end: openEnd,
-      selfClosing: tag.isSelfClosing,
+      selfClosing,
       text: '',
     };
-    const tagSrc = source.slice(start + 1 + tag.name.length, openEnd);
-    const base = start + 1 + tag.name.length;
+    const base = start + 1 + name.length;
+    const tagSrc = source.slice(base, openEnd);
     ATTR_RE.lastIndex = 0;
     for (let m = ATTR_RE.exec(tagSrc); m; m = ATTR_RE.exec(tagSrc)) {
       const quote = m[2] !== undefined ? '"' : "'";
       const raw = m[2] ?? m[3] ?? '';
       const valueStart = base + m.index + m[0].length - raw.length - 1;
-      const decoded = (tag.attributes as Record<string, string>)[m[1]];
-      el.attrs.push({ name: m[1], value: decoded ?? raw, valueStart, valueEnd: valueStart + raw.length, quote, start: base + m.index });
+      el.attrs.push({ name: m[1], value: attrValue(m[1], raw), valueStart, valueEnd: valueStart + raw.length, quote, start: base + m.index });
     }
     if (el.parent) el.parent.children.push(el);
-    else root = el;
-    elements.push(el);
-    if (!tag.isSelfClosing) {
+    else this.root = el;
+    this.elements.push(el);
+    if (!selfClosing) {
       stack.push(el);
       if (keep) {
         path[stack.length - 1] = local;
-        if (stack.length === 2 && !keep(path.slice(0, 2))) opaque = el;
+        if (stack.length === 2 && !keep(path.slice(0, 2))) this.opaque = el;
       }
     }
+  }
+
+  close(selfClosing: boolean, end: number): void {
+    if (this.skipped) {
+      this.skipped--;
+      return;
+    }
+    if (selfClosing) {
+      this.elements[this.elements.length - 1].end = end;
+      return;
+    }
+    const el = this.stack.pop();
+    if (!el) return;
+    if (el === this.opaque) this.opaque = null;
+    el.end = end;
+    el.closeStart = this.source.lastIndexOf('</', end - 1);
+  }
+
+  comment(start: number, end: number): void {
+    if (!this.bare) this.comments.push([start, end]);
+  }
+
+  text(t: string): void {
+    if (this.wantsText) this.stack[this.stack.length - 1].text += t;
+  }
+
+  done(): XmlDocument | null {
+    const { root, source } = this;
+    if (!root) return null;
+    let lines: ((o: number) => number) | null = null;
+    return {
+      source,
+      root,
+      elements: this.elements,
+      comments: this.comments,
+      lineOf(offset: number) {
+        lines = lines ?? lineIndex(source);
+        return lines(offset);
+      },
+    };
+  }
+}
+
+/**
+ * The reference reader: saxes, which checks well-formedness in full and whose errors (with line
+ * numbers) are what the user sees. It runs when the fast reader below declines a text.
+ */
+export function parseSaxes(source: string, file: string | undefined, keep?: ParseXmlOptions['keep'], bare = false, skipComments = true): XmlDocument {
+  const { Parser, commentState: COMMENT_STATE } = loadSaxes();
+  const parser = new Parser({ position: true });
+  const view = new ViewBuilder(source, keep, bare);
+  // Characters of comment bodies not given to saxes, before its current position.
+  let skippedChars = 0;
+  const position = () => parser.position + skippedChars;
+  let failure: Error | null = null;
+
+  parser.on('error', (err) => {
+    if (!failure) failure = err;
+  });
+  parser.on('opentag', (tag) => {
+    const openEnd = position();
+    const attributes = tag.attributes as Record<string, string>;
+    view.open(tag.name, tag.isSelfClosing, source.lastIndexOf('<', openEnd - 1), openEnd, (name, raw) => attributes[name] ?? raw);
   });
   parser.on('comment', () => {
-    if (bare) return;
-    const end = position();
-    comments.push([source.lastIndexOf('<!--', end - 1), end]);
+    // saxes reports a comment at its closing `--`; the `>` that must follow is part of it. Its `<!--`
+    // cannot overlap the `-->` (`<!-->` opens a comment), and the body holds no other `<!--` (no `--`).
+    const end = position() + 1;
+    view.comment(source.lastIndexOf('<!--', end - 7), end);
   });
-  parser.on('text', (t) => {
-    if (stack.length && !skipped && !opaque && !bare) stack[stack.length - 1].text += t;
-  });
-  parser.on('cdata', (t) => {
-    if (stack.length && !skipped && !opaque && !bare) stack[stack.length - 1].text += t;
-  });
-  parser.on('closetag', (tag) => {
-    if (skipped) {
-      skipped--;
-      return;
-    }
-    const end = position();
-    if (tag.isSelfClosing) {
-      const el = elements[elements.length - 1];
-      el.end = end;
-      return;
-    }
-    const el = stack.pop();
-    if (!el) return;
-    if (el === opaque) opaque = null;
-    el.end = end;
-    el.closeStart = source.lastIndexOf('</', end - 1);
-  });
+  parser.on('text', (t) => view.text(t));
+  parser.on('cdata', (t) => view.text(t));
+  parser.on('closetag', (tag) => view.close(tag.isSelfClosing, position()));
 
   try {
     let at = 0;
@@ -264,8 +331,9 @@ function parseUncached(source: string, file: string | undefined, keep: ParseXmlO
   } catch (e) {
     failure = failure ?? (e as Error);
   }
-  if ((failure || !root) && skippedChars > 0) return parseUncached(source, file, keep, bare, false);
-  if (failure || !root) {
+  const doc = failure ? null : view.done();
+  if (!doc && skippedChars > 0) return parseSaxes(source, file, keep, bare, false);
+  if (!doc) {
     const msg = failure ? (failure as Error).message : 'no root element';
     const m = /^(?:[^:]*:)?(\d+):(\d+): (.*)$/s.exec(msg);
     throw new KsError('XML_MALFORMED', `malformed XML: ${m ? m[3] : msg}`, {
@@ -274,17 +342,158 @@ function parseUncached(source: string, file: string | undefined, keep: ParseXmlO
       hint: 'The server could not read this file either. Fix it (or restore it from a backup) and run again.',
     });
   }
-  let lines: ((o: number) => number) | null = null;
-  return {
-    source,
-    root,
-    elements,
-    comments,
-    lineOf(offset: number) {
-      lines = lines ?? lineIndex(source);
-      return lines(offset);
-    },
-  };
+  return doc;
+}
+
+/*
+ * The fast reader. saxes reads one character at a time through a state machine, which in a fresh
+ * process (one CLI run) runs in V8's interpreter for most of a config file: ~35 ms of a `scan` of a
+ * home, ~40 ms of a six-function dry run (docs/performance.md). WSO2 config files use a small, plain
+ * part of XML: an XML declaration, elements with ASCII names, quoted attributes, comments, text with
+ * the five predefined entities and character references, now and then CDATA. This reader handles
+ * exactly that part with native string search and sticky regexes, and gives up (returns null) on
+ * anything else, and on anything that is not well-formed: then saxes reads the text, and either
+ * accepts it (the same view: both feed ViewBuilder) or reports the error in its own words.
+ *
+ * So the one thing this reader must never do is accept a text saxes refuses, or read one differently.
+ * test/xml/fast-reader.test.ts compares the two on every fixture file and on randomly damaged ones.
+ */
+const NAME = '[A-Za-z_:][-A-Za-z0-9._:]*';
+const WS = '[ \\t\\r\\n]';
+const START_TAG = new RegExp(`<(${NAME})((?:${WS}+${NAME}${WS}*=${WS}*(?:"[^<"]*"|'[^<']*'))*)${WS}*(/?)>`, 'y');
+const END_TAG = new RegExp(`</(${NAME})${WS}*>`, 'y');
+const ATTR_NAMES = new RegExp(`(${NAME})${WS}*=${WS}*(?:"[^"]*"|'[^']*')`, 'g');
+const XML_DECL = new RegExp(
+  `<\\?xml${WS}+version${WS}*=${WS}*(["'])1\\.0\\1(?:${WS}+encoding${WS}*=${WS}*(["'])[A-Za-z][-A-Za-z0-9._]*\\2)?(?:${WS}+standalone${WS}*=${WS}*(["'])(?:yes|no)\\3)?${WS}*\\?>`,
+  'y',
+);
+/** An `&` that does not start one of the references the reader decodes (an entity saxes may still know, or an error). */
+const BAD_AMP = /&(?!(?:lt|gt|amp|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)/;
+const REF = /&(?:(lt|gt|amp|quot|apos)|#([0-9]+)|#x([0-9a-fA-F]+));/g;
+const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const ONLY_SPACE = /^[ \t\r\n]*$/;
+
+function isXmlChar(c: number): boolean {
+  return c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+}
+
+/** Decodes character data or an attribute value (`attr`: literal tabs and newlines become spaces, as XML says); null when the reader should give up. */
+function decode(raw: string, attr: boolean): string | null {
+  let s = raw.includes('\r') ? raw.replace(/\r\n?/g, '\n') : raw;
+  if (attr && /[\t\n]/.test(s)) s = s.replace(/[\t\n]/g, ' ');
+  if (!s.includes('&')) return s;
+  if (BAD_AMP.test(s)) return null;
+  let ok = true;
+  s = s.replace(REF, (_, named: string | undefined, dec: string | undefined, hex: string | undefined) => {
+    if (named) return PREDEFINED[named];
+    const code = dec !== undefined ? Number(dec) : parseInt(hex as string, 16);
+    if (!isXmlChar(code)) {
+      ok = false;
+      return '';
+    }
+    return String.fromCodePoint(code);
+  });
+  return ok ? s : null;
+}
+
+export function parseFast(source: string, keep?: ParseXmlOptions['keep'], bare = false): XmlDocument | null {
+  // One pass of native regex for characters XML 1.0 does not allow anywhere (and lone surrogates).
+  if (BAD_COMMENT_CHAR.test(source)) return null;
+  const view = new ViewBuilder(source, keep, bare);
+  const names: string[] = []; // open elements' names, innermost last (kept or not)
+  const len = source.length;
+  let pos = 0;
+  let rootDone = false;
+  // The next `&` and `]]>` at or after the text being read (-1: none left), found once each so the
+  // reading stays linear in the text's length (a 100 MB file may hold few of either).
+  let nextAmp = source.indexOf('&');
+  let nextCdEnd = source.indexOf(']]>');
+  // Called only for attributes of a tag whose references were all checked (below).
+  const attrValue = (_: string, raw: string): string => decode(raw, true) as string;
+
+  if (source.startsWith('<?xml')) {
+    XML_DECL.lastIndex = 0;
+    if (!XML_DECL.test(source)) return null;
+    pos = XML_DECL.lastIndex;
+  }
+  while (pos < len) {
+    const lt = source.indexOf('<', pos);
+    const textEnd = lt === -1 ? len : lt;
+    if (textEnd > pos) {
+      if (!names.length) {
+        // Outside the root only white space may stand.
+        if (!ONLY_SPACE.test(source.slice(pos, textEnd))) return null;
+      } else {
+        if (nextAmp !== -1 && nextAmp < pos) nextAmp = source.indexOf('&', pos);
+        if (nextCdEnd !== -1 && nextCdEnd < pos) nextCdEnd = source.indexOf(']]>', pos);
+        if (nextCdEnd !== -1 && nextCdEnd < textEnd) return null; // `]]>` is not allowed in text
+        // Text nobody keeps is decoded only to check its references.
+        if (view.wantsText || (nextAmp !== -1 && nextAmp < textEnd)) {
+          const t = decode(source.slice(pos, textEnd), false);
+          if (t === null) return null;
+          view.text(t);
+        }
+      }
+    }
+    if (lt === -1) break;
+    const next = source.charCodeAt(lt + 1);
+    if (next === 0x2f /* / */) {
+      END_TAG.lastIndex = lt;
+      const m = END_TAG.exec(source);
+      if (!m || m[1] !== names[names.length - 1]) return null;
+      names.pop();
+      pos = END_TAG.lastIndex;
+      view.close(false, pos);
+      if (!names.length) rootDone = true;
+    } else if (next === 0x21 /* ! */) {
+      if (source.startsWith('<!--', lt)) {
+        const close = source.indexOf('--', lt + 4);
+        if (close === -1 || source.charCodeAt(close + 2) !== 0x3e) return null;
+        pos = close + 3;
+        view.comment(lt, pos);
+      } else if (source.startsWith('<![CDATA[', lt) && names.length) {
+        const close = source.indexOf(']]>', lt + 9);
+        if (close === -1) return null;
+        if (view.wantsText) {
+          const raw = source.slice(lt + 9, close);
+          view.text(raw.includes('\r') ? raw.replace(/\r\n?/g, '\n') : raw);
+        }
+        pos = close + 3;
+      } else {
+        return null; // DOCTYPE, or not well-formed
+      }
+    } else {
+      // A start tag; a second root, a processing instruction or anything else is saxes' to judge.
+      if (rootDone) return null;
+      START_TAG.lastIndex = lt;
+      const m = START_TAG.exec(source);
+      if (!m) return null;
+      const attrs = m[2];
+      if (attrs) {
+        // Every reference in the values must be one the reader decodes, to a character XML allows.
+        if (attrs.includes('&') && decode(attrs, true) === null) return null;
+        // Duplicate attribute names (saxes refuses them).
+        ATTR_NAMES.lastIndex = 0;
+        const first = ATTR_NAMES.exec(attrs);
+        if (first && ATTR_NAMES.lastIndex < attrs.length) {
+          const seen = new Set([first[1]]);
+          for (let a = ATTR_NAMES.exec(attrs); a; a = ATTR_NAMES.exec(attrs)) {
+            if (seen.has(a[1])) return null;
+            seen.add(a[1]);
+          }
+        }
+      }
+      const selfClosing = m[3] === '/';
+      pos = START_TAG.lastIndex;
+      view.open(m[1], selfClosing, lt, pos, attrValue);
+      if (selfClosing) {
+        view.close(true, pos);
+        if (!names.length) rootDone = true;
+      } else names.push(m[1]);
+    }
+  }
+  if (names.length || !rootDone) return null;
+  return view.done();
 }
 
 /** Children of `el` with the given local name. */
