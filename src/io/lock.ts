@@ -10,14 +10,13 @@
  *   same instant (we re-check what we moved aside and put a live lock back, which narrows but does
  *   not close that window).
  */
-import * as os from 'node:os';
+import { hostname } from 'node:os';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { KsError } from '../errors';
 import type { FsOps } from './fs-ops';
 import { isErrno, realFsOps } from './fs-ops';
 import { ioError } from './io-error';
-import { STATE_DIR, ensureStateDirs, removeIfEmpty, stateDir } from './paths';
+import { STATE_DIR, ensureStateDirs, nodeCrypto, removeIfEmpty, stateDir } from './paths';
 
 export interface LockOptions {
   fsOps?: FsOps;
@@ -77,7 +76,7 @@ function parse(buf: Buffer): LockInfo | null {
 async function acquire(home: string, fs: FsOps, notice: (m: string) => void): Promise<Buffer> {
   const file = lockPath(home);
   const content = Buffer.from(
-    JSON.stringify({ pid: process.pid, hostname: os.hostname(), time: new Date().toISOString() }) + '\n',
+    JSON.stringify({ pid: process.pid, hostname: hostname(), time: new Date().toISOString() }) + '\n',
   );
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
@@ -97,13 +96,13 @@ async function acquire(home: string, fs: FsOps, notice: (m: string) => void): Pr
     if (info === null) {
       const age = await fs.stat(file).then((s) => Date.now() - s.mtimeMs, () => Infinity);
       if (age < FRESH_MS) throw locked('another wso2-keystore is taking the lock on this home right now');
-    } else if (info.hostname !== os.hostname()) {
+    } else if (info.hostname !== hostname()) {
       throw locked(`a wso2-keystore on host ${info.hostname} (pid ${info.pid}) is working on this home`);
     } else if (alive(info.pid)) {
       throw locked(`another wso2-keystore (pid ${info.pid}) is working on this home`);
     }
     // Stale: move it aside, check that what we moved is what we judged stale, then retry the create.
-    const aside = `${file}.stale-${randomBytes(4).toString('hex')}`;
+    const aside = `${file}.stale-${nodeCrypto().randomBytes(4).toString('hex')}`;
     try {
       await fs.rename(file, aside);
     } catch (e) {

@@ -5,11 +5,13 @@
  * checkpoint. Nothing here is created until a write happens (dry runs leave HOME untouched).
  */
 import * as path from 'node:path';
-import { createHash, randomBytes } from 'node:crypto';
 import { KsError } from '../errors';
 import type { FsOps } from './fs-ops';
 import { isErrno } from './fs-ops';
 import { ioError, step } from './io-error';
+
+/** node:crypto on first use (also for lock.ts): `scan` and the wizard's first screen never need it, and loading it takes ~4 ms. */
+export const nodeCrypto = (): typeof import('node:crypto') => require('node:crypto') as typeof import('node:crypto');
 
 export const STATE_DIR = '.wso2-keystore';
 export const BACKUPS_DIR = 'backups';
@@ -60,14 +62,14 @@ export async function removeIfEmpty(dirs: readonly string[], fs: FsOps): Promise
 /** Sortable UTC time plus a short random part, e.g. `20261125T193712Z-3f9a`. */
 export function newCheckpointId(now = new Date()): string {
   const t = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return `${t}-${randomBytes(2).toString('hex')}`;
+  return `${t}-${nodeCrypto().randomBytes(2).toString('hex')}`;
 }
 
-export const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+export const sha256 = (b: Buffer) => nodeCrypto().createHash('sha256').update(b).digest('hex');
 export const sha256OrNull = (b: Buffer | null) => (b === null ? null : sha256(b));
 
 export const tmpName = (target: string) =>
-  path.join(path.dirname(target), `.${path.basename(target)}${TMP_MARK}${randomBytes(4).toString('hex')}`);
+  path.join(path.dirname(target), `.${path.basename(target)}${TMP_MARK}${nodeCrypto().randomBytes(4).toString('hex')}`);
 
 /** Checks a HOME-relative path is relative, uses `/`, and stays inside HOME. Programming errors throw plain Error. */
 export function checkRelPath(rel: string): void {
