@@ -14,6 +14,9 @@
  * required from node_modules when a legacy PKCS12 needs it. The prompt library is bundled (it is
  * ESM-only, and loading it from node_modules took longer than the whole wizard start-up target).
  *
+ * Then scripts/code-cache.js makes the V8 code cache of each bundle file (`<file>.js.cache`, used by
+ * bin/) by running the CLI on a scratch copy of the sample home.
+ *
  * Not minified, with names kept and a source map, so a stack trace from the bundle still reads.
  * Tests do not use the bundle: jest runs on src/, and e2e tests run bin/, which uses whatever
  * `npm run build` made last.
@@ -129,6 +132,8 @@ async function main() {
     .map(([f, o]) => `${relative(OUT, join(REPO, f))} ${(o.bytes / 1024).toFixed(0)} KiB`);
   if (process.env.BUNDLE_VERBOSE) process.stderr.write(`bundle: ${sizes.join(', ')}\n`);
   if (process.env.BUNDLE_META) require('node:fs').writeFileSync(process.env.BUNDLE_META, JSON.stringify(result.metafile));
+  // Then the V8 code cache of each bundle file, made by running the CLI (scripts/code-cache.js).
+  await require('./code-cache.js').makeCodeCache();
 }
 
 main().catch((e) => {
