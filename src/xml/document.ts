@@ -184,8 +184,11 @@ class ViewBuilder {
     return this.stack.length > 0 && !this.skipped && !this.opaque && !this.bare;
   }
 
-  /** `attrValue(name, raw)` gives an attribute's decoded value; only asked for elements in the view. */
-  open(name: string, selfClosing: boolean, start: number, openEnd: number, attrValue: (name: string, raw: string) => string): void {
+  /**
+   * `attrValue(name, raw)` gives an attribute's decoded value; only asked for elements in the view.
+   * `hasAttrs` false: the reader knows the tag has none (most tags), so it is not searched for them.
+   */
+  open(name: string, selfClosing: boolean, start: number, openEnd: number, attrValue: (name: string, raw: string) => string, hasAttrs = true): void {
     const { stack, keep, path, source } = this;
     // Every open tag gets a close tag event, a self-closing one too: count both the same way.
     if (this.skipped) {
@@ -220,9 +223,9 @@ class ViewBuilder {
       text: '',
     };
     const base = start + 1 + name.length;
-    const tagSrc = source.slice(base, openEnd);
+    const tagSrc = hasAttrs ? source.slice(base, openEnd) : '';
     ATTR_RE.lastIndex = 0;
-    for (let m = ATTR_RE.exec(tagSrc); m; m = ATTR_RE.exec(tagSrc)) {
+    for (let m = hasAttrs ? ATTR_RE.exec(tagSrc) : null; m; m = ATTR_RE.exec(tagSrc)) {
       const quote = m[2] !== undefined ? '"' : "'";
       const raw = m[2] ?? m[3] ?? '';
       const valueStart = base + m.index + m[0].length - raw.length - 1;
@@ -485,7 +488,7 @@ export function parseFast(source: string, keep?: ParseXmlOptions['keep'], bare =
       }
       const selfClosing = m[3] === '/';
       pos = START_TAG.lastIndex;
-      view.open(m[1], selfClosing, lt, pos, attrValue);
+      view.open(m[1], selfClosing, lt, pos, attrValue, attrs.length > 0);
       if (selfClosing) {
         view.close(true, pos);
         if (!names.length) rootDone = true;
