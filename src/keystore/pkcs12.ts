@@ -99,8 +99,8 @@ function bmpToString(b: Buffer): string {
  * BMPString plus two zero bytes, as Java and OpenSSL pass it. Not forge's hashes: its general JS
  * hashing made a 100 000-iteration legacy MAC take seconds.
  *
- * The iterated hash is the cost (keytool's default is 10 000 iterations): a loop over Int32 words
- * for SHA-256 and SHA-1 (iterated-hash.ts), one-shot `crypto.hash` for the others, and a
+ * The iterated hash is the cost (keytool's default is 10 000 iterations): a WebAssembly loop for
+ * SHA-256 and SHA-1 (iterated-hash.ts), one-shot `crypto.hash` for the others, and a
  * per-process memo, because one command opens the same PKCS12 several times (plan check,
  * truststore check, parse-back), and each open verifies the MAC again.
  */
@@ -117,6 +117,22 @@ export function pkcs12Kdf(password: string, salt: Buffer, id: number, iterations
 
 const KDF_MEMO_MAX = 32;
 const kdfMemo = new Map<string, Buffer>();
+
+/**
+ * PBKDF2 for PBES2, memoised per process like `pkcs12Kdf`: keytool encrypts a PKCS12's certificates
+ * with PBES2 (10,000 iterations, ~3 ms), and `apply` opens the same truststore twice (as a plan
+ * keystore and as the truststore the certificates are checked against).
+ */
+function pbkdf2Memo(password: string, salt: Buffer, iterations: number, keyLen: number, prf: string): Buffer {
+  const key = `pbkdf2\0${prf}\0${iterations}\0${keyLen}\0${salt.toString('hex')}\0${password}`;
+  let out = kdfMemo.get(key);
+  if (!out) {
+    out = pbkdf2Sync(Buffer.from(password, 'utf8'), salt, iterations, keyLen, prf);
+    if (kdfMemo.size >= KDF_MEMO_MAX) kdfMemo.delete(kdfMemo.keys().next().value!);
+    kdfMemo.set(key, out);
+  }
+  return Buffer.from(out);
+}
 
 
 function deriveKdf(password: string, salt: Buffer, id: number, iterations: number, size: number, digest: string): Buffer {
@@ -213,7 +229,7 @@ export function pbeDecrypt(algId: Buffer, encrypted: Buffer, password: string): 
     const [encOid, ivT] = children(algId, enc);
     const spec = PBES2_CIPHERS[decodeOid(content(algId, encOid))];
     if (!prf || !spec) throw new Error('unsupported PBES2 PRF or cipher');
-    const key = pbkdf2Sync(Buffer.from(password, 'utf8'), content(algId, saltT), decodeInteger(content(algId, iterT)), spec.keyLen, prf);
+    const key = pbkdf2Memo(password, content(algId, saltT), decodeInteger(content(algId, iterT)), spec.keyLen, prf);
     return nodeDecrypt(spec.name, key, content(algId, ivT), encrypted);
   }
   const pbe = PKCS12_PBE[oid];
