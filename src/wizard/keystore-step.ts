@@ -38,6 +38,7 @@ export interface KeystoreStepContext {
   now: Date;
 }
 
+/** Loaded when the first keystore file is checked, not before the first question is drawn. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const keystoreLib = () => require('../keystore') as typeof import('../keystore');
 
@@ -97,7 +98,6 @@ export function describeCert(c: CertInfo): string {
 
 export async function askKeystore(ctx: KeystoreStepContext, exclude: Set<string> = new Set()): Promise<WizardKeystore> {
   const { prompt, say, home } = ctx;
-  const ks = keystoreLib();
   const suggestion = proposeKeystorePath(home, ctx.inUse, exclude);
   for (;;) {
     const answer = await prompt.input({
@@ -109,7 +109,7 @@ export async function askKeystore(ctx: KeystoreStepContext, exclude: Set<string>
         const abs = resolve(home, p);
         if (!existsSync(abs)) return `${abs} does not exist. Copy the keystore into the home first (usually repository/resources/security/).`;
         if (!statSync(abs).isFile()) return `${abs} is not a file.`;
-        const t = ks.detectKeystoreType(readFileSync(abs));
+        const t = keystoreLib().detectKeystoreType(readFileSync(abs));
         if (t === 'JCEKS') return 'This is a JCEKS keystore, which WSO2 does not read. Convert it: keytool -importkeystore -srcstoretype JCEKS -deststoretype PKCS12 …';
         if (t === 'unknown') return 'This file is neither a JKS nor a PKCS12 keystore.';
         return true;
@@ -117,6 +117,7 @@ export async function askKeystore(ctx: KeystoreStepContext, exclude: Set<string>
     });
     const absPath = resolve(home, answer.trim());
     const bytes = readFileSync(absPath);
+    const ks = keystoreLib();
     const type = ks.detectKeystoreType(bytes) as 'JKS' | 'PKCS12';
     const label = planPath(home, absPath);
     say(`  Type: ${type} (read from the file)`);

@@ -1,7 +1,7 @@
 /**
  * The one module that knows the prompt library. The wizard asks through `Prompter`; tests swap in a
- * scripted one, and `inquirerPrompter` is the real thing (@inquirer/prompts, ESM-only, so it is
- * loaded with `import()` at run time and never at start-up).
+ * scripted one, and `inquirerPrompter` is the real thing (the @inquirer prompts, ESM-only, so each is
+ * loaded with `import()` at run time, when first asked, and never at start-up).
  *
  * Ctrl-C at a prompt surfaces from inquirer as `ExitPromptError`; it is turned into
  * KsError('ABORTED') here, once, so the flow only ever sees our own error type.
@@ -38,8 +38,20 @@ function isExit(e: unknown): boolean {
   return name === 'ExitPromptError' || name === 'AbortPromptError';
 }
 
+/**
+ * Each prompt is its own package under @inquirer/prompts (which only re-exports them), and each is
+ * loaded the first time it is asked: the wizard's first question needs `input` alone, and evaluating
+ * the other seven before drawing it cost ~10 ms of its start-up (docs/performance.md).
+ */
+const load = {
+  input: () => import('@inquirer/input'),
+  password: () => import('@inquirer/password'),
+  select: () => import('@inquirer/select'),
+  checkbox: () => import('@inquirer/checkbox'),
+  confirm: () => import('@inquirer/confirm'),
+};
+
 export async function inquirerPrompter(io: CliIo): Promise<Prompter> {
-  const p = await import('@inquirer/prompts');
   const ctx = { input: io.stdin, output: io.stdout as NodeJS.WritableStream };
   const ask = async <T>(run: () => Promise<T>): Promise<T> => {
     try {
@@ -50,13 +62,22 @@ export async function inquirerPrompter(io: CliIo): Promise<Prompter> {
     }
   };
   return {
-    input: (o) => ask(() => p.input({ message: o.message, default: o.default, validate: o.validate }, ctx)),
-    password: (o) => ask(() => p.password({ message: o.message, mask: '*', validate: o.validate }, ctx)),
-    select: <T>(o: { message: string; choices: Array<Choice<T>>; default?: T }) =>
-      ask(() => p.select<T>({ message: o.message, choices: o.choices, default: o.default, pageSize: 12, loop: false }, ctx)),
-    checkbox: <T>(o: { message: string; choices: Array<Choice<T>>; validate?: (chosen: T[]) => true | string }) =>
-      ask(() =>
-        p.checkbox<T>(
+    input: async (o) => {
+      const { default: input } = await load.input();
+      return ask(() => input({ message: o.message, default: o.default, validate: o.validate }, ctx));
+    },
+    password: async (o) => {
+      const { default: password } = await load.password();
+      return ask(() => password({ message: o.message, mask: '*', validate: o.validate }, ctx));
+    },
+    select: async <T>(o: { message: string; choices: Array<Choice<T>>; default?: T }) => {
+      const { default: select } = await load.select();
+      return ask(() => select<T>({ message: o.message, choices: o.choices, default: o.default, pageSize: 12, loop: false }, ctx));
+    },
+    checkbox: async <T>(o: { message: string; choices: Array<Choice<T>>; validate?: (chosen: T[]) => true | string }) => {
+      const { default: checkbox } = await load.checkbox();
+      return ask(() =>
+        checkbox<T>(
           {
             message: o.message,
             choices: o.choices,
@@ -66,7 +87,11 @@ export async function inquirerPrompter(io: CliIo): Promise<Prompter> {
           },
           ctx,
         ),
-      ),
-    confirm: (o) => ask(() => p.confirm({ message: o.message, default: o.default }, ctx)),
+      );
+    },
+    confirm: async (o) => {
+      const { default: confirm } = await load.confirm();
+      return ask(() => confirm({ message: o.message, default: o.default }, ctx));
+    },
   };
 }

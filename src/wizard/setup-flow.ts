@@ -10,16 +10,14 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { KsError } from '../errors';
-import { internalKeystoreChange, type Targets } from '../changes/plan-changes';
+import type { Targets } from '../changes/plan-changes';
 import type { ChangeSet, KsFunction } from '../changes/types';
 import { readCarbonXml } from '../edit/carbon';
 import { normalizeConfigPath } from '../edit/paths';
 import { detectHome, type HomeLayout } from '../home/layout';
 import { readHomeFiles } from '../home/read-files';
-import { renderDiff, renderSummary } from '../preview/diff';
 import { decodeText } from '../text/codec';
 import { parseXml } from '../xml/document';
-import { buildChangeSet, shellQuote, writeChangeSet } from '../cli/commands/apply';
 import { recoverFirst } from '../cli/commands/recover';
 import { currentSettings, verifyHome } from '../cli/commands/verify';
 import type { CliIo } from '../cli/io';
@@ -29,6 +27,20 @@ import { askKeystore, planPath, type WizardKeystore } from './keystore-step';
 import type { Plan } from '../plan/plan';
 import { livePlan, planJson, proposeEnvNames, savedPlan, type Answers } from './plan-out';
 import type { Prompter } from './prompter';
+
+/*
+ * The planner, the preview and the transaction are needed only after the first answer: required
+ * then, so the first question is drawn without evaluating them (~10 ms of module set-up, and the
+ * modules they pull in). Everything read before it (the layout, the current settings) is static.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const applyLib = () => require('../cli/commands/apply') as typeof import('../cli/commands/apply');
+const previewLib = () => require('../preview/diff') as typeof import('../preview/diff');
+const plannerLib = () => require('../changes/plan-changes') as typeof import('../changes/plan-changes');
+/* eslint-enable @typescript-eslint/no-require-imports */
+const buildChangeSet: typeof import('../cli/commands/apply').buildChangeSet = (...a) => applyLib().buildChangeSet(...a);
+const writeChangeSet: typeof import('../cli/commands/apply').writeChangeSet = (...a) => applyLib().writeChangeSet(...a);
+const shellQuote = (s: string) => applyLib().shellQuote(s);
 
 export interface WizardContext {
   io: CliIo;
@@ -111,7 +123,7 @@ export async function runSetup(ctx: WizardContext, opts: SetupOptions): Promise<
 
   // 4. The keystore that encrypts internal data.
   if (carbon) {
-    const change = internalKeystoreChange(carbon, targetsOf(answers, layout.home));
+    const change = plannerLib().internalKeystoreChange(carbon, targetsOf(answers, layout.home));
     if (change) {
       const viaPrimary = !carbon.internal;
       tell('');
@@ -180,6 +192,7 @@ export async function runSetup(ctx: WizardContext, opts: SetupOptions): Promise<
   const changed = cs.files.filter((f) => !f.before.equals(f.after));
   const view = { color: ctx.io.color };
   tell('');
+  const { renderDiff, renderSummary } = previewLib();
   ctx.out.out(renderDiff(cs, view));
   ctx.out.out(renderSummary(cs, view));
   if (changed.length === 0) {

@@ -1,0 +1,81 @@
+/**
+ * What the wizard evaluates before its first question is drawn. The planner, the preview, the
+ * transaction's caller, the keystore readers and the prompts other than `input` load only after the
+ * first answer (src/wizard/setup-flow.ts, keystore-step.ts, prompter.ts); together they were ~10%
+ * of the time to the first prompt (issue 7, figure 6). This keeps a later static import from
+ * quietly bringing them back, and checks they do load, and work, once the flow gets to them.
+ */
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { isKsError } from '../../src/errors';
+import { runSetup } from '../../src/wizard/setup-flow';
+import { copyHome } from './pty';
+import { fakeIo, scriptedPrompter } from './scripted';
+import { tmpDir } from '../helpers/keytool';
+
+// Function declarations (hoisted, like the jest.mock calls): a module statically imported by the
+// flow is loaded while this file's imports run, before any const here is initialised.
+function loaded(): Set<string> {
+  const g = globalThis as { mockWizardLoads?: Set<string> };
+  return (g.mockWizardLoads ??= new Set());
+}
+function mockTrack(name: string, path: string): unknown {
+  loaded().add(name);
+  return jest.requireActual(path);
+}
+jest.mock('../../src/cli/commands/apply', () => mockTrack('apply', '../../src/cli/commands/apply'));
+jest.mock('../../src/preview/diff', () => mockTrack('preview', '../../src/preview/diff'));
+jest.mock('../../src/changes/plan-changes', () => mockTrack('planner', '../../src/changes/plan-changes'));
+jest.mock('../../src/keystore', () => mockTrack('keystore', '../../src/keystore'));
+jest.mock('@inquirer/input', () => ({ __esModule: true, default: jest.fn(async () => mockTrack('input', '@inquirer/input') && 'typed') }));
+for (const p of ['checkbox', 'confirm', 'password', 'select'] as const) {
+  jest.mock(`@inquirer/${p}`, () => mockTrack(p, `@inquirer/${p}`));
+}
+
+const FIXTURES = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'wso2');
+const SEC = 'repository/resources/security';
+
+test('up to the first question, setup loads neither the planner, the preview, apply nor the keystore readers', async () => {
+  const dir = copyHome(join(FIXTURES, 'ei-6.2.0'), tmpDir('first-prompt'));
+  const { prompt, asked } = scriptedPrompter([{ ctrlC: /Path of the new keystore/ }]);
+  const f = fakeIo(dir);
+  expect([...loaded()]).toEqual([]); // not by this file's imports either (setup-flow and what it imports)
+  const e = await runSetup({ io: f.io, out: f.out, prompt }, { home: dir }).catch((x: unknown) => x);
+  expect(isKsError(e) && e.code).toBe('ABORTED');
+  expect(asked.map((a) => a.kind)).toEqual(['input']);
+  // It did read the home: the current set-up is on the screen above the question.
+  expect(f.stdout()).toMatch(/Keystores it uses now:\n {2}primary {5}repository\/resources\/security\/wso2carbon\.jks/);
+  expect([...loaded()]).toEqual([]);
+});
+
+test('they load when the flow reaches them, and the flow works with them', async () => {
+  const dir = copyHome(join(FIXTURES, 'ei-6.2.0'), tmpDir('first-prompt'));
+  mkdirSync(join(dir, SEC), { recursive: true });
+  copyFileSync(join(dir, SEC, 'wso2carbon.jks'), join(dir, SEC, 'other.jks'));
+  const { prompt } = scriptedPrompter([
+    { input: /Path of the new keystore/, answer: `${SEC}/other.jks` },
+    { password: /Store password/, answer: 'wso2carbon' },
+    { select: /Key alias/, answer: 'wso2carbon' },
+    { select: /Key password/, answer: true },
+    { confirm: /Add another keystore/, answer: false },
+    { checkbox: /Which functions/, answer: ['tls'] },
+    { confirm: /Move them to the new keystore too/, answer: false },
+    { ctrlC: /Save these answers as a plan file/ },
+  ]);
+  const f = fakeIo(dir);
+  const e = await runSetup({ io: f.io, out: f.out, prompt }, { home: dir, dryRun: true }).catch((x: unknown) => x);
+  expect(isKsError(e) && e.code).toBe('ABORTED');
+  expect(f.stdout()).toContain('+++ b/conf/tomcat/catalina-server.xml');
+  expect([...loaded()].sort()).toEqual(['apply', 'keystore', 'planner', 'preview']);
+});
+
+test('the real prompter loads a prompt package when that prompt is first asked, and only that one', async () => {
+  loaded().clear();
+  const { inquirerPrompter } = await import('../../src/wizard/prompter');
+  const f = fakeIo(process.cwd());
+  const p = await inquirerPrompter({ ...f.io, stdin: Object.assign(new PassThrough(), { isTTY: true }) });
+  expect([...loaded()]).toEqual([]);
+  await expect(p.input({ message: 'Path?' })).resolves.toBe('typed');
+  expect([...loaded()]).toEqual(['input']);
+});
