@@ -17,7 +17,6 @@
  * (they follow the toml at the next start), and formats other than XML and .properties.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readAxis2 } from '../edit/axis2';
 import { patchKeystoreBlock, readCarbonXml, type VaultSecret, type XmlPatchResult } from '../edit/carbon';
@@ -297,7 +296,8 @@ function mergeVault(files: FileChange[], layout: HomeLayout, all: Map<string, Bu
 }
 
 /**
- * For the CLI: scan the home and read the files the references live in.
+ * For the CLI: scan the home, and keep the bytes the scan read of the files the references live in
+ * (each file is read once).
  *
  * With `plan` (the planner's targets and the managed files' bytes), only what `applyAlsoUpdate` can
  * use is looked at: files the tool does not manage that name a moved keystore's file name
@@ -310,23 +310,27 @@ export async function collectAlsoUpdate(
   mode: 'none' | 'sameFile' = 'none',
   plan?: { targets: Targets; files: Map<string, Buffer> },
 ): Promise<{ options: AlsoUpdateOptions; files: Map<string, Buffer> }> {
-  let select: ((rel: string, latin: string) => boolean) | undefined;
+  let wanted = (_rel: string, _latin: string) => true;
   if (plan) {
     const names = [...movingKeystores(layout, plan.files, plan.targets).keys()].map((loc) => loc.slice(loc.lastIndexOf('/') + 1));
     // The bytes are searched as latin1: a name outside ASCII would not be found that way, so it turns the filter off.
     const ascii = names.every((n) => /^[\x20-\x7e]+$/.test(n));
-    select = ascii ? (rel, latin) => !isManaged(layout, rel) && names.some((n) => latin.includes(n)) : undefined;
+    if (ascii) wanted = (rel, latin) => !isManaged(layout, rel) && names.some((n) => latin.includes(n));
     if (names.length === 0) return { options: { mode, references: [], generated: [] }, files: new Map() };
   }
+  // The bytes the scan read, kept for the files it looks at: the references' files are not read again.
+  const seen = new Map<string, Buffer>();
+  const select = (rel: string, latin: string) => {
+    if (!wanted(rel, latin)) return false;
+    seen.set(rel, Buffer.from(latin, 'latin1'));
+    return true;
+  };
   const references = await scanHome(layout, { select });
   const files = new Map<string, Buffer>();
   const generated: string[] = [];
   for (const rel of new Set(references.map((r) => r.path))) {
-    try {
-      files.set(rel, await readFile(join(layout.home, rel)));
-    } catch {
-      /* listed as "not read" */
-    }
+    const bytes = seen.get(rel);
+    if (bytes) files.set(rel, bytes);
     if (layout.era === 'toml' && existsSync(join(layout.home, 'repository', 'resources', 'conf', 'templates', `${rel}.j2`))) generated.push(rel);
   }
   return { options: { mode, references, generated }, files };

@@ -3,7 +3,7 @@
  * Nothing is written before every keystore has opened, every check has passed and every edit has
  * parsed back.
  */
-import { readFileSync, existsSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import { KsError } from '../../errors';
@@ -36,11 +36,31 @@ export interface ApplyOptions {
 }
 
 function readKeystoreFile(absPath: string, name: string): Buffer {
-  if (!existsSync(absPath)) {
+  let st;
+  try {
+    st = statSync(absPath);
+  } catch {
     throw new KsError('KEYSTORE_INVALID', `keystores.${name}: ${absPath} does not exist`, { hint: 'Copy the keystore into place first (usually repository/resources/security/).' });
   }
-  if (!statSync(absPath).isFile()) throw new KsError('KEYSTORE_INVALID', `keystores.${name}: ${absPath} is not a file`);
+  if (!st.isFile()) throw new KsError('KEYSTORE_INVALID', `keystores.${name}: ${absPath} is not a file`);
   return readFileSync(absPath);
+}
+
+/**
+ * Keystore bytes read once per change set: the plan's keystores are read to resolve their type, then
+ * opened by the checks, and the truststore is usually one of them. Every check sees the same bytes.
+ */
+function keystoreReader(): { resolve: (absPath: string, name: string) => Buffer; read: (absPath: string) => Buffer } {
+  const bytes = new Map<string, Buffer>();
+  const once = (absPath: string, read: () => Buffer) => {
+    let b = bytes.get(absPath);
+    if (!b) bytes.set(absPath, (b = read()));
+    return b;
+  };
+  return {
+    resolve: (absPath, name) => once(absPath, () => readKeystoreFile(absPath, name)),
+    read: (absPath) => once(absPath, () => readFileSync(absPath)),
+  };
 }
 
 /** The truststore the home will use after the plan: the plan's, or the one carbon.xml names now. */
@@ -77,9 +97,10 @@ export async function buildChangeSet(
   env: NodeJS.ProcessEnv,
   opts: { importCert?: boolean } = {},
 ): Promise<ChangeSet> {
-  const resolved = resolveKeystores(plan, layout.home, env, readKeystoreFile);
+  const keystores = keystoreReader();
+  const resolved = resolveKeystores(plan, layout.home, env, keystores.resolve);
   const files = await readHomeFiles(layout);
-  const check = checkPlanKeystores(plan, resolved, (p) => readFileSync(p), {
+  const check = checkPlanKeystores(plan, resolved, keystores.read, {
     truststore: truststoreRef(layout, files, plan, resolved),
     importCert: opts.importCert,
     home: layout.home,
