@@ -4,7 +4,10 @@
  * back), 2 usage error, 130 interrupted.
  *
  * `--version` alone is answered before commander is loaded: commander (and the child_process module
- * it requires) was ~60% of that command's time over bare node (see docs/performance.md).
+ * it requires) was ~60% of that command's time over bare node (see docs/performance.md). So are
+ * `setup [HOME]` and the bare menu, whose first prompt is timed from spawn: with no option and no
+ * second argument there is nothing for commander to parse, check or print (anything else, e.g.
+ * `setup --help` or `setup HOME --dry-run`, goes through commander as before).
  */
 import type * as Commander from 'commander';
 import { EXIT } from '../errors';
@@ -17,6 +20,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     io.stdout.write(`${VERSION}\n`);
     return EXIT.OK;
+  }
+  if (argv.length === 0) return (await import('./commands/setup.js')).menuCommand(io);
+  if (argv[0] === 'setup' && (argv.length === 1 || (argv.length === 2 && !argv[1].startsWith('-')))) {
+    return (await import('./commands/setup.js')).setupCommand({ home: argv[1] }, io);
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Command, CommanderError, Option } = require('commander') as typeof Commander;

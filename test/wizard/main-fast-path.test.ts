@@ -1,0 +1,60 @@
+/**
+ * `setup [HOME]` and the bare menu start without commander (src/cli/main.ts): nothing to parse, and
+ * commander was measurable on the wizard's first prompt. Anything with an option still goes through
+ * commander: its help, its usage errors.
+ */
+import { PassThrough } from 'node:stream';
+import type { CliIo } from '../../src/cli/io';
+import { main } from '../../src/cli/main';
+
+const mockLoads = { commander: 0 };
+jest.mock('commander', () => {
+  mockLoads.commander++;
+  return jest.requireActual('commander');
+});
+
+function io() {
+  let stdout = '';
+  let stderr = '';
+  const stdin = Object.assign(new PassThrough(), { isTTY: false });
+  const cli: CliIo = {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    stdin,
+    env: {},
+    cwd: process.cwd(),
+    color: false,
+  };
+  return { cli, out: () => stdout, err: () => stderr };
+}
+
+// main.ts loads commands the way dist/ and the bundle name them ('./commands/setup.js'); jest resolves
+// no .js to a .ts source by itself.
+jest.mock('../../src/cli/commands/setup.js', () => jest.requireActual('../../src/cli/commands/setup.ts'), { virtual: true });
+
+beforeEach(() => {
+  mockLoads.commander = 0;
+  jest.resetModules();
+});
+
+test.each([[['setup', '/nonexistent/home']], [['setup']], [[]]])('main(%j) reaches the wizard without loading commander', async (argv) => {
+  const { main: fresh } = jest.requireActual<typeof import('../../src/cli/main')>('../../src/cli/main');
+  const t = io();
+  const code = await fresh(argv, t.cli);
+  // The wizard's own answer off a terminal: it ran setup/menu, not a commander usage error.
+  expect(t.err()).toMatch(/the wizard needs a terminal/);
+  expect(code).toBe(2);
+  expect(mockLoads.commander).toBe(0);
+});
+
+test.each([
+  [['setup', '--help'], 0, /Usage: wso2-keystore setup/],
+  [['setup', 'a', 'b'], 2, /too many arguments/],
+  [['setup', '/nonexistent/home', '--bogus'], 2, /unknown option '--bogus'/],
+])('main(%j) still goes through commander', async (argv, want, text) => {
+  const t = io();
+  const code = await main(argv as string[], t.cli);
+  expect(mockLoads.commander).toBe(1);
+  expect(code).toBe(want);
+  expect(t.out() + t.err()).toMatch(text);
+});
