@@ -16,7 +16,7 @@
 import * as cryptoModule from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { H1, H256, K256 } from './sha-constants';
-import { LAYOUT, shaModule } from './wasm-sha';
+import { LAYOUT, SHA_MODULE_BASE64 } from './wasm-sha';
 
 type OneShotHash = (algorithm: string, data: Buffer, outputEncoding: 'buffer') => Buffer;
 const oneShot = (cryptoModule as unknown as { hash?: OneShotHash }).hash;
@@ -58,7 +58,7 @@ export function wasmSha(): WasmSha | null {
   if (!api) return (wasmInstance = null);
   let exports: Record<string, unknown>;
   try {
-    exports = new api.Instance(new api.Module(shaModule()), {}).exports;
+    exports = new api.Instance(new api.Module(Buffer.from(SHA_MODULE_BASE64, 'base64')), {}).exports;
   } catch {
     return (wasmInstance = null); // WebAssembly turned off in this process: the JavaScript loop
   }

@@ -1,7 +1,7 @@
 /** The hand-rolled SHA-256/SHA-1 iteration of the PKCS12 KDF gives what node:crypto gives, in WebAssembly and in JavaScript. */
 import { createHash, randomBytes } from 'node:crypto';
 import { iterateHash, wasmSha, type HashLoop } from '../../src/keystore/iterated-hash';
-import { shaModule } from '../../src/keystore/wasm-sha';
+import { SHA_MODULE_BASE64, shaModule } from '../../src/keystore/wasm-sha';
 
 const native = (digest: string, input: Buffer, times: number) => {
   let a = Buffer.from(input);
@@ -30,6 +30,14 @@ describe.each(['auto', 'js'] as HashLoop[])('iterateHash (%s loop)', (loop) => {
 });
 
 describe('the WebAssembly loops', () => {
+  it('are loaded from the bytes the code in wasm-sha.ts makes', () => {
+    const made = Buffer.from(shaModule()).toString('base64');
+    if (made !== SHA_MODULE_BASE64) {
+      console.log(`SHA_MODULE_BASE64 in src/keystore/wasm-sha.ts is out of date; the code makes:\n${made.match(/.{1,100}/g)!.map((l) => `  '${l}',`).join('\n')}`);
+    }
+    expect(made).toBe(SHA_MODULE_BASE64);
+  });
+
   it('are what node runs by default (the module validates)', () => {
     const wasm = (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly;
     expect(wasm.validate(shaModule())).toBe(true);
