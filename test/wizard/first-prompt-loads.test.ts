@@ -9,6 +9,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { isKsError } from '../../src/errors';
+import { inquirerPrompter } from '../../src/wizard/prompter';
 import { runSetup } from '../../src/wizard/setup-flow';
 import { copyHome } from './pty';
 import { fakeIo, scriptedPrompter } from './scripted';
@@ -72,7 +73,6 @@ test('they load when the flow reaches them, and the flow works with them', async
 
 test('the real prompter loads a prompt package when that prompt is first asked, and only that one', async () => {
   loaded().clear();
-  const { inquirerPrompter } = await import('../../src/wizard/prompter');
   const f = fakeIo(process.cwd());
   const p = await inquirerPrompter({ ...f.io, stdin: Object.assign(new PassThrough(), { isTTY: true }) });
   expect([...loaded()]).toEqual([]);
