@@ -10,7 +10,7 @@ import { buildChangeSet } from '../../src/cli/commands/apply';
 import { detectHome } from '../../src/home/layout';
 import { readHomeFiles } from '../../src/home/read-files';
 import { parsePlan } from '../../src/plan/plan';
-import { copyHome } from '../helpers/home';
+import { copyHome, ensureBuilt, runCli } from '../helpers/home';
 import { describeWithKeytool, exportCert, genKeyPair, importTrusted, tmpDir } from '../helpers/keytool';
 
 // The module objects themselves (src/ calls through them), so that the spies see every open.
@@ -95,5 +95,21 @@ describeWithKeytool('apply reads each keystore and each listed file once (ei-6.2
     expect(extra.files.size).toBeGreaterThan(5);
     expect(new Set(extra.options.references.map((r) => r.path))).toEqual(new Set(extra.files.keys()));
     for (const [rel, bytes] of extra.files) expect([rel, bytes.equals(readFileSync(join(home, rel)))]).toEqual([rel, true]);
+  });
+});
+
+describe('the plan file', () => {
+  beforeAll(() => ensureBuilt());
+
+  it('is read once, and one that cannot be read is PLAN_INVALID with the reason', () => {
+    const home = copyHome('ei-6.2.0');
+    const missing = runCli(['apply', '--plan', join(home, 'no-such-plan.json'), home, '--dry-run', '--json']);
+    expect(missing.code).toBe(1);
+    expect(JSON.parse(missing.stdout).error).toMatchObject({ code: 'PLAN_INVALID' });
+    expect(missing.stdout).toContain('cannot read the plan file');
+    expect(missing.stdout).toContain('ENOENT');
+    const dir = runCli(['apply', '--plan', home, home, '--dry-run', '--json']);
+    expect(JSON.parse(dir.stdout).error).toMatchObject({ code: 'PLAN_INVALID' });
+    expect(dir.stdout).toContain('EISDIR');
   });
 });

@@ -4,7 +4,6 @@
  * parsed back.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import { KsError } from '../../errors';
 import { collectAlsoUpdate } from '../../changes/also-update';
@@ -141,7 +140,7 @@ export async function applyCommand(opts: ApplyOptions, io: CliIo): Promise<numbe
     const layout = detectHome(home);
     let planText: string;
     try {
-      planText = await readFile(resolve(io.cwd, opts.plan), 'utf8');
+      planText = readFileSync(resolve(io.cwd, opts.plan), 'utf8'); // one small file: no thread-pool round trips
     } catch (e) {
       throw new KsError('PLAN_INVALID', `cannot read the plan file ${opts.plan}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
