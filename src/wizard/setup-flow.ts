@@ -30,8 +30,8 @@ import type { Prompter } from './prompter';
 
 /*
  * The planner, the preview and the transaction are needed only after the first answer: required
- * then, so the first question is drawn without evaluating them (~10 ms of module set-up, and the
- * modules they pull in). Everything read before it (the layout, the current settings) is static.
+ * then, so the first question is drawn without evaluating them and the modules they pull in (issue
+ * 7, figure 6). What the first question needs (the layout, the current settings) stays static.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
 const applyLib = () => require('../cli/commands/apply') as typeof import('../cli/commands/apply');
