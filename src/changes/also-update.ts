@@ -27,7 +27,8 @@ import type { KeystoreTarget, SettingEdit } from '../edit/types';
 import { setElementText, type XmlEditContext } from '../edit/xml-edit';
 import type { HomeLayout } from '../home/layout';
 import { scanHome, type Reference } from '../scan/scan';
-import { decodeText, encodeText } from '../text/codec';
+import { encodeText } from '../text/codec';
+import { decodedText } from './decoded';
 import { applyEdits, lineIndex } from '../text/patcher';
 import { attr, parseXml, type XmlElement } from '../xml/document';
 import { cipherTextBase, withVaultSecrets } from './cipher-text';
@@ -58,7 +59,7 @@ export function currentLocations(layout: HomeLayout, files: Map<string, Buffer>)
     if (loc && fn !== 'other') out.push({ function: fn as KsFunction, location: normalizeConfigPath(loc) });
   };
   const f = layout.files;
-  const text = (rel?: string) => (rel && files.get(rel) ? decodeText(files.get(rel)!, rel).text : undefined);
+  const text = (rel?: string) => (rel && files.get(rel) ? decodedText(files.get(rel)!, rel).text : undefined);
   try {
     if (layout.era === 'toml') {
       const t = text(f.deploymentToml);
@@ -206,7 +207,7 @@ const PASSWORD_SIBLINGS = (name: string) => {
 };
 
 function moveInXml(rel: string, bytes: Buffer, list: Move[]): FileResult {
-  const { text, encoding } = decodeText(bytes, rel);
+  const { text, encoding } = decodedText(bytes, rel);
   const doc = parseXml(text, rel);
   const ctx: XmlEditContext = { doc, encoding, file: rel };
   const out: XmlPatchResult = { edits: [], warnings: [], vaultSecrets: [] };
@@ -263,7 +264,7 @@ const PROPERTY_PASSWORDS: Record<string, string> = {
 };
 
 function moveInProperties(rel: string, bytes: Buffer, list: Move[]): FileResult {
-  const { text, encoding } = decodeText(bytes, rel);
+  const { text, encoding } = decodedText(bytes, rel);
   const edits: SettingEdit[] = [];
   const behind: string[] = [];
   const lines = lineIndex(text);

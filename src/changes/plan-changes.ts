@@ -19,7 +19,8 @@ import { patchSecPolicy, parsePolicy, readSecPolicy } from '../edit/sec-policy';
 import type { CurrentSetting, KeystoreTarget, SettingEdit } from '../edit/types';
 import type { XmlEditContext } from '../edit/xml-edit';
 import type { HomeLayout } from '../home/layout';
-import { decodeText, encodeText } from '../text/codec';
+import { encodeText } from '../text/codec';
+import { decodedText } from './decoded';
 import { applyEdits, lineIndex } from '../text/patcher';
 import { checkXml, parseXml, type ParseXmlOptions } from '../xml/document';
 import type { ChangeSet, FileChange, KsFunction, SettingChange } from './types';
@@ -58,7 +59,7 @@ function changeXmlFile(
   keep?: ParseXmlOptions['keep'],
 ): { change: FileChange; warnings: string[]; vaultSecrets: VaultSecret[] } {
   const before = bytesOf(input, rel);
-  const { text, encoding } = decodeText(before, rel);
+  const { text, encoding } = decodedText(before, rel);
   const doc = parseXml(text, rel, { keep });
   const ctx: XmlEditContext = { doc, encoding, file: rel };
   for (const s of read(ctx)) {
@@ -165,7 +166,7 @@ export function planChanges(input: PlanInput): ChangeSet {
     if (!rel) {
       if (targets.tls) warnings.push(`tls: ${layout.confDir}/tomcat/catalina-server.xml is missing; nothing changed for Tomcat`);
     } else {
-      const text = decodeText(bytesOf(input, rel), rel).text;
+      const text = decodedText(bytesOf(input, rel), rel).text;
       const current = readCatalina(parseXml(text, rel));
       const hasKeyHolder = current.some((c) => c.function === 'tls');
       if (targets.tls && !hasKeyHolder) warnings.push(`tls: ${rel} has no SSL Connector with a keystore; nothing changed there`);
@@ -193,7 +194,7 @@ export function planChanges(input: PlanInput): ChangeSet {
   if (targets.axis2 || targets.truststore) {
     let any = false;
     for (const rel of layout.files.axis2) {
-      const text = decodeText(bytesOf(input, rel), rel).text;
+      const text = decodedText(bytesOf(input, rel), rel).text;
       const current = readAxis2(parseXml(text, rel));
       if (current.length === 0) continue;
       const relevant = current.some((c) => (c.function === 'axis2' && targets.axis2) || (c.function === 'truststore' && targets.truststore));
@@ -212,7 +213,7 @@ export function planChanges(input: PlanInput): ChangeSet {
     const bytes = rel ? input.files.get(rel) : undefined;
     if (!rel || !bytes) warnings.push(`secPolicy: ${layout.confDir}/sec.policy is missing; nothing changed`);
     else {
-      const { text, encoding } = decodeText(bytes, rel);
+      const { text, encoding } = decodedText(bytes, rel);
       if (!parsePolicy(text, rel).keystore) warnings.push(`secPolicy: ${rel} has no keystore entry; nothing changed`);
       else {
         const r = patchSecPolicy(text, rel, targets.secPolicy);
@@ -229,7 +230,7 @@ export function planChanges(input: PlanInput): ChangeSet {
   const ctBytes = ctRel ? input.files.get(ctRel) : undefined;
   const vaultChange = vaultKeystoreChange as { from: string; to: string } | null; // assigned inside the carbon.xml callback
   if (vaultChange && ctRel && ctBytes) {
-    const aliases = cipherTextAliases(decodeText(ctBytes, ctRel).text);
+    const aliases = cipherTextAliases(decodedText(ctBytes, ctRel).text);
     if (aliases.length) warnings.push(reencryptWarning({ ...vaultChange, aliases, where: ctRel, fresh: [...new Set(vault.map((v) => v.alias))] }));
   }
 
@@ -254,5 +255,5 @@ function changeCipherText(input: PlanInput, vault: VaultSecret[], warnings: stri
 function cipherToolOf(input: PlanInput): Map<string, CipherToolMapping> {
   const rel = input.layout.files.cipherTool;
   const bytes = rel ? input.files.get(rel) : undefined;
-  return rel && bytes ? parseCipherTool(decodeText(bytes, rel).text) : new Map();
+  return rel && bytes ? parseCipherTool(decodedText(bytes, rel).text) : new Map();
 }

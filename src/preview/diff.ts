@@ -5,7 +5,7 @@
 import { diffArrays, formatPatch, type StructuredPatchHunk } from 'diff';
 import pc from 'picocolors';
 import type { ChangeSet, FileChange, SettingChange } from '../changes/types';
-import { decodeText } from '../text/codec';
+import { decodedText } from '../changes/decoded';
 import { MASK, maskPasswords } from './mask';
 
 export interface RenderOptions {
@@ -23,8 +23,8 @@ function paint(line: string, color: boolean): string {
 
 export function fileDiff(f: FileChange, opts: RenderOptions): string {
   if (f.binary) return f.before.equals(f.after) ? '' : paint(`Binary file ${f.path}: ${f.before.length} → ${f.after.length} bytes\n`, opts.color);
-  const before = maskPasswords(f.path, decodeText(f.before, f.path).text);
-  const after = maskPasswords(f.path, decodeText(f.after, f.path).text);
+  const before = maskPasswords(f.path, decodedText(f.before, f.path).text);
+  const after = maskPasswords(f.path, decodedText(f.after, f.path).text);
   if (before === after && f.before.equals(f.after)) return '';
   const patch = unifiedDiff(`a/${f.path}`, `b/${f.path}`, before.replace(/\r\n/g, '\n'), after.replace(/\r\n/g, '\n'), 3);
   const body = patch
