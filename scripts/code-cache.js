@@ -2,7 +2,7 @@
 'use strict';
 /**
  * `npm run build` step 3 (run by scripts/bundle.js): the V8 code cache of the bundle, as
- * dist/bundle/**\/<file>.js.cache next to each file (bin/wso2-keystore.js explains the format and why
+ * <file>.js.cache next to each bundle file (bin/wso2-keystore.js explains the format and why
  * the cache lives there and nowhere else).
  *
  * A cache made from the source alone holds only the top level; the functions a run calls are
