@@ -31,28 +31,28 @@ const { join, sep } = require('node:path');
  * without comparing it to the source, so a cache anyone else can write is a code-injection vector.
  *
  * V8 checks only the source's LENGTH (and its own version and flags): a cache left from another
- * build of the same length would run that build's code. So each cache starts with the SHA-1 of the
- * file's bytes, compared here before V8 sees the data. A missing, short, foreign or stale cache, or
- * one V8 rejects (`cachedDataRejected`, e.g. after a Node upgrade), means a plain compile, silently.
- * The hash costs ~0.5 ms a run, about what size + mtime would (two stat calls); loading node:crypto
- * for it (8–15 ms) is not extra, since every command's bundle loads it anyway, except for --help.
+ * build of the same length would run that build's code. So each cache holds the very bytes of the
+ * file it was made for, compared here with the file's bytes (one memcmp) before V8 sees the data.
+ * Not a hash: node:crypto costs ~4 ms to load, and `scan` and the wizard's first screen need it
+ * for nothing else; not size + mtime: npm pack sets every file's mtime to one date, so a published
+ * package would never match. A missing, short, foreign or stale cache, or one V8 rejects
+ * (`cachedDataRejected`, e.g. after a Node upgrade), means a plain compile, silently.
  *
  * WSO2KS_CODE_CACHE: `off` loads the Node way (no hook; also so under --enable-source-maps);
  * `report` says on stderr what each file got (used, none, stale, rejected); `write` is for
  * scripts/code-cache.js: at exit, it writes each file's cache with all this run compiled, on top
  * of the cache it started from.
  */
-// Change the magic when WRAP changes: the hash covers the file, not the wrapper.
-const CACHE_MAGIC = 'WKSC1\n';
-const HEADER = CACHE_MAGIC.length + 20; // the magic, then the SHA-1 of the file's bytes
+// A cache file: the magic, the file's length (4 bytes, big-endian), the file's bytes, V8's data.
+// Change the magic when WRAP changes: the bytes are the file's, not the wrapper's.
+const CACHE_MAGIC = 'WKSC2\n';
+const HEADER = CACHE_MAGIC.length + 4;
 const WRAP = ['(function (exports, require, module, __filename, __dirname) { ', '\n});'];
 
 function useCodeCache(bundleDir, mode) {
   const Module = require('node:module');
   const vm = require('node:vm');
-  const { hash, createHash } = require('node:crypto');
   const { readFileSync } = require('node:fs');
-  const sha1 = (bytes) => (hash ? hash('sha1', bytes, 'buffer') : createHash('sha1').update(bytes).digest());
   const prefix = bundleDir + sep;
   const loadJs = Module._extensions['.js'];
   const compiled = [];
@@ -63,13 +63,18 @@ function useCodeCache(bundleDir, mode) {
   Module._extensions['.js'] = function loadWithCodeCache(mod, filename) {
     if (typeof filename !== 'string' || !filename.startsWith(prefix)) return loadJs.apply(this, arguments);
     const bytes = readFileSync(filename);
-    const key = sha1(bytes);
     let cachedData;
     let status = 'none';
     try {
       const data = readFileSync(`${filename}.cache`);
-      if (data.length > HEADER && data.toString('latin1', 0, CACHE_MAGIC.length) === CACHE_MAGIC && key.equals(data.subarray(CACHE_MAGIC.length, HEADER))) {
-        cachedData = data.subarray(HEADER);
+      const v8At = HEADER + bytes.length;
+      if (
+        data.length > v8At &&
+        data.toString('latin1', 0, CACHE_MAGIC.length) === CACHE_MAGIC &&
+        data.readUInt32BE(CACHE_MAGIC.length) === bytes.length &&
+        bytes.equals(data.subarray(HEADER, v8At))
+      ) {
+        cachedData = data.subarray(v8At);
       } else status = 'stale';
     } catch {
       // no cache (or unreadable): compile from source
@@ -81,7 +86,7 @@ function useCodeCache(bundleDir, mode) {
     });
     if (cachedData) status = script.cachedDataRejected ? 'rejected' : 'used';
     report(filename, status);
-    if (mode === 'write') compiled.push({ filename, key, script });
+    if (mode === 'write') compiled.push({ filename, bytes, script });
 
     const req = (id) => mod.require(id);
     req.resolve = (request, options) => Module._resolveFilename(request, mod, false, options);
@@ -95,10 +100,12 @@ function useCodeCache(bundleDir, mode) {
   if (mode === 'write') {
     process.on('exit', () => {
       const { renameSync, writeFileSync } = require('node:fs');
-      for (const { filename, key, script } of compiled) {
+      for (const { filename, bytes, script } of compiled) {
         const tmp = `${filename}.cache.${process.pid}`;
+        const length = Buffer.alloc(4);
+        length.writeUInt32BE(bytes.length);
         try {
-          writeFileSync(tmp, Buffer.concat([Buffer.from(CACHE_MAGIC, 'latin1'), key, script.createCachedData()]));
+          writeFileSync(tmp, Buffer.concat([Buffer.from(CACHE_MAGIC, 'latin1'), length, bytes, script.createCachedData()]));
           renameSync(tmp, `${filename}.cache`); // whole or not at all, for a run reading it meanwhile
         } catch (e) {
           process.stderr.write(`code cache: ${filename}.cache not written: ${e.message}\n`);

@@ -11,14 +11,14 @@
  * V8 alone would accept and run, shown below) is never used.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBuilt, REPO } from '../helpers/home';
 
-const MAGIC = 'WKSC1\n';
-const HEADER = MAGIC.length + 20;
+const MAGIC = 'WKSC2\n';
+/** Where V8's data starts in a cache: after the magic, the file's length (4 bytes) and the file's bytes. */
+const v8At = (cache: Buffer) => MAGIC.length + 4 + cache.readUInt32BE(MAGIC.length);
 // bin/wso2-keystore.js's CommonJS wrapper (if they differ, V8 rejects on length and the test of
 // what V8 alone accepts fails, which says so).
 const WRAP = ['(function (exports, require, module, __filename, __dirname) { ', '\n});'];
@@ -57,8 +57,6 @@ function report(r: Run): Record<string, string> {
 
 /** The output without report mode's lines. */
 const plain = (r: Run): Run => ({ ...r, stderr: r.stderr.replace(/^code cache: .*\n/gm, '') });
-
-const sha1 = (b: Buffer) => createHash('sha1').update(b).digest();
 
 beforeAll(() => {
   ensureBuilt(); // dist/ (tsc), for the WSO2KS_NO_BUNDLE run
@@ -110,13 +108,15 @@ function withChanged(path: string, change: (b: Buffer) => Buffer, body: () => vo
   }
 }
 
-test('the build makes a cache for every file a command loads, keyed by the SHA-1 of its bytes', () => {
+test('the build makes a cache for every file a command loads, holding the bytes it was made for', () => {
   for (const rel of ['entry.js', 'commands/scan.js', 'commands/apply.js', 'commands/inspect.js', 'commands/verify.js', 'commands/backups.js', 'commands/restore.js', 'commands/setup.js']) {
     const cache = readFileSync(`${file(rel)}.cache`);
     expect(cache.toString('latin1', 0, MAGIC.length)).toBe(MAGIC);
-    expect(cache.subarray(MAGIC.length, HEADER).equals(sha1(readFileSync(file(rel))))).toBe(true);
+    const bytes = readFileSync(file(rel));
+    expect(cache.readUInt32BE(MAGIC.length)).toBe(bytes.length);
+    expect(cache.subarray(MAGIC.length + 4, v8At(cache)).equals(bytes)).toBe(true);
     // more than the top level: the functions the build's runs called are in it
-    expect(cache.length).toBeGreaterThan(20_000);
+    expect(cache.length - v8At(cache)).toBeGreaterThan(20_000);
   }
 });
 
@@ -145,12 +145,13 @@ test('a corrupt, truncated or stale cache is ignored: a plain compile, the same 
   const want = run(args, { WSO2KS_CODE_CACHE: 'off' });
   expect(want.code).toBe(0);
   const corruptions: Array<[string, (b: Buffer) => Buffer, string]> = [
-    ['one byte of the hash changed', (b) => Buffer.concat([b.subarray(0, MAGIC.length), Buffer.from([b[MAGIC.length] ^ 1]), b.subarray(MAGIC.length + 1)]), 'stale'],
+    ['one byte of the file copy changed', (b) => Buffer.concat([b.subarray(0, MAGIC.length + 40), Buffer.from([b[MAGIC.length + 40] ^ 1]), b.subarray(MAGIC.length + 41)]), 'stale'],
+    ['the length changed', (b) => Buffer.concat([b.subarray(0, MAGIC.length), Buffer.from([b[MAGIC.length] ^ 1]), b.subarray(MAGIC.length + 1)]), 'stale'],
     ['another magic (format)', (b) => Buffer.concat([Buffer.from('WKSC9\n'), b.subarray(MAGIC.length)]), 'stale'],
     ['cut inside the header', (b) => b.subarray(0, 10), 'stale'],
     ['empty', () => Buffer.alloc(0), 'stale'],
-    ['V8 data cut in half', (b) => b.subarray(0, HEADER + ((b.length - HEADER) >> 1)), 'rejected'],
-    ['header only', (b) => b.subarray(0, HEADER), 'stale'],
+    ['V8 data cut in half', (b) => b.subarray(0, v8At(b) + ((b.length - v8At(b)) >> 1)), 'rejected'],
+    ['the file copy only', (b) => b.subarray(0, v8At(b)), 'stale'],
   ];
   for (const rel of ['entry.js', 'commands/scan.js']) {
     for (const [what, change, status] of corruptions) {
@@ -185,7 +186,7 @@ test('a cache made for other content of the same length is never used (V8 alone 
       const vm = require('node:vm'), fs = require('node:fs'), path = require('node:path');
       const f = ${JSON.stringify(entry)};
       const src = ${JSON.stringify(WRAP[0])} + fs.readFileSync(f, 'utf8') + ${JSON.stringify(WRAP[1])};
-      const s = new vm.Script(src, { filename: f, cachedData: fs.readFileSync(f + '.cache').subarray(${HEADER}) });
+      const s = new vm.Script(src, { filename: f, cachedData: fs.readFileSync(f + '.cache').subarray(${v8At(readFileSync(`${entry}.cache`))}) });
       const m = { exports: {} };
       s.runInThisContext().call(m.exports, m.exports, require, m, f, path.dirname(f));
       process.stderr.write('rejected=' + s.cachedDataRejected + '\\n');
