@@ -11,8 +11,10 @@
  * and `--help` stay small; each command is its own file under dist/bundle/cli/commands/, loaded by
  * main's `import('./commands/x.js')` exactly as in dist/. Modules a command shares with another are
  * copied into each (only one command runs per process). node-forge (RC2 only) stays external and is
- * required from node_modules when a legacy PKCS12 needs it. The prompt library is bundled (it is
- * ESM-only, and loading it from node_modules took longer than the whole wizard start-up target).
+ * required from node_modules when a legacy PKCS12 needs it. The prompts are bundled (they are
+ * ESM-only, and loading them from node_modules took longer than the whole wizard start-up target);
+ * src/ imports each prompt's own package (@inquirer/input, …), never the @inquirer/prompts barrel,
+ * whose `editor` alone pulled in iconv-lite and chardet (660 KiB of a 900 KiB command bundle).
  *
  * Then scripts/code-cache.js makes the V8 code cache of each bundle file (`<file>.js.cache`, used by
  * bin/) by running the CLI on a scratch copy of the sample home.
@@ -44,36 +46,6 @@ const commands = readdirSync(join(REPO, 'src', 'cli', 'commands')).filter((f) =>
  * - src/edit/templates.ts finds templates/ from __dirname; in a command bundle that is
  *   dist/bundle/cli/commands, two folders deeper than dist/edit, so the path gets two more '..'.
  */
-/**
- * @inquirer/prompts without `editor`: that one prompt pulls in iconv-lite and chardet (660 KiB of the
- * 900 KiB a command bundle weighed). The rest is @inquirer/prompts' own index, verbatim. A source
- * file that starts using `editor` fails the build (checked below) instead of failing at run time.
- */
-const INQUIRER_PROMPTS = `
-export { default as checkbox, Separator } from '@inquirer/checkbox';
-export { default as confirm } from '@inquirer/confirm';
-export { default as input } from '@inquirer/input';
-export { default as number } from '@inquirer/number';
-export { default as expand } from '@inquirer/expand';
-export { default as rawlist } from '@inquirer/rawlist';
-export { default as password } from '@inquirer/password';
-export { default as search } from '@inquirer/search';
-export { default as select } from '@inquirer/select';
-`;
-
-function checkNoEditorPrompt(dir) {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) checkNoEditorPrompt(p);
-    else if (/\.ts$/.test(e.name)) {
-      const src = readFileSync(p, 'utf8');
-      if (src.includes('@inquirer/prompts') && /\beditor\b/.test(src)) {
-        throw new Error(`${relative(REPO, p)} uses the editor prompt, which the bundle leaves out; add it to INQUIRER_PROMPTS in scripts/bundle.js`);
-      }
-    }
-  }
-}
-
 const layoutPlugin = {
   name: 'wso2-keystore-layout',
   setup(build) {
@@ -87,12 +59,6 @@ const layoutPlugin = {
     build.onResolve({ filter: /^\.\/commands\/[\w-]+\.js$/ }, (args) =>
       args.importer.endsWith(join('src', 'cli', 'main.ts')) ? { path: args.path, external: true } : undefined,
     );
-    build.onResolve({ filter: /^@inquirer\/prompts$/ }, () => ({ path: 'prompts', namespace: 'wso2-keystore' }));
-    build.onLoad({ filter: /^prompts$/, namespace: 'wso2-keystore' }, () => ({
-      contents: INQUIRER_PROMPTS,
-      resolveDir: join(REPO, 'node_modules', '@inquirer', 'prompts'),
-      loader: 'js',
-    }));
     // commander requires node:child_process when it loads, for subcommands that are executables,
     // which this CLI has none of; loading it (with net, dgram, …) is ~1.5–5 ms of every run. In
     // commander, and only there, it becomes a module that requires the real one on first use.
@@ -113,7 +79,6 @@ const layoutPlugin = {
 };
 
 async function main() {
-  checkNoEditorPrompt(join(REPO, 'src'));
   rmSync(OUT, { recursive: true, force: true });
   const result = await esbuild.build({
     absWorkingDir: REPO,

@@ -9,7 +9,7 @@ export async function confirmOrRefuse(io: CliIo, question: string, opts: { yes?:
       hint: 'Review it with --dry-run, then run again with --yes.',
     });
   }
-  const { confirm } = await import('@inquirer/prompts');
+  const { default: confirm } = await import('@inquirer/confirm');
   try {
     return await confirm({ message: question, default: false }, { input: io.stdin, output: io.stdout as NodeJS.WritableStream });
   } catch (e) {

@@ -3,7 +3,7 @@ import { inspectCommand, type InspectOptions } from '../../src/cli/commands/insp
 import type { CliIo } from '../../src/cli/io';
 import { WSO2_SECURITY } from '../helpers/keytool';
 
-jest.mock('@inquirer/prompts', () => ({ password: jest.fn(async () => 'wso2carbon') }));
+jest.mock('@inquirer/password', () => ({ __esModule: true, default: jest.fn(async () => 'wso2carbon') }));
 
 interface Fake {
   io: CliIo;
@@ -61,7 +61,7 @@ describe('inspectCommand', () => {
   });
 
   it('asks with a masked prompt on a terminal', async () => {
-    const { password } = jest.requireMock('@inquirer/prompts') as { password: jest.Mock };
+    const { default: password } = jest.requireMock('@inquirer/password') as { default: jest.Mock };
     const f = fakeIo({ tty: true });
     expect(await run({}, f)).toBe(0);
     expect(password).toHaveBeenCalledWith(expect.objectContaining({ mask: '*' }), expect.anything());

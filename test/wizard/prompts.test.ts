@@ -2,12 +2,13 @@
  * Prompt-level tests with @inquirer/testing: the real prompts, rendered on fake streams, with the
  * choices and validators the wizard builds.
  */
-import { checkbox, password } from '@inquirer/prompts';
+import checkbox from '@inquirer/checkbox';
+import password from '@inquirer/password';
 import { render as renderPrompt } from '@inquirer/testing';
 import { functionChoices } from '../../src/wizard/functions';
 
 // @inquirer/testing 2.x types its prompts as cancellable (the pre-AbortSignal API) and
-// @inquirer/prompts 8 no longer returns that shape: the call is the same, only the type differs.
+// the @inquirer prompts of today no longer return that shape: the call is the same, only the type differs.
 type Rendered = Awaited<ReturnType<typeof renderPrompt>>;
 const render = renderPrompt as unknown as (prompt: unknown, config: unknown) => Promise<Omit<Rendered, 'answer'> & { answer: Promise<unknown> }>;
 

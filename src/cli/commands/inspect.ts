@@ -61,7 +61,7 @@ async function getPassword(opts: InspectOptions, io: CliIo): Promise<string> {
       hint: 'Use --password-env NAME or --password-stdin.',
     });
   }
-  const { password } = await import('@inquirer/prompts');
+  const { default: password } = await import('@inquirer/password');
   try {
     return await password({ message: 'Keystore password', mask: '*' }, { input: io.stdin, output: io.stderr as NodeJS.WritableStream });
   } catch (e) {
