@@ -5,10 +5,16 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { KsError, isKsError } from '../../errors';
-import { recoverUnfinished, withLock } from '../../io';
 import { lockPath } from '../../io/lock';
 import { backupsDir, PARTIAL_SUFFIX } from '../../io/paths';
 import type { Out } from '../output';
+
+/**
+ * The transaction layer, on first use: most runs find no checkpoint and no lock, and need only the
+ * existsSync calls below; loading src/io's transaction, restore and lock code (with node:fs/promises)
+ * before every command was ~4 ms of a scan (issue 7).
+ */
+const ioLib = () => require('../../io') as typeof import('../../io');
 
 export interface Recovered {
   rolledBack: string;
@@ -29,7 +35,7 @@ export async function recoverFirst(home: string, out: Out, opts: { dryRun?: bool
       hint: 'Run any command without --dry-run (e.g. wso2-keystore backups) to roll it back first.',
     });
   }
-  const r = await recoverUnfinished(home, { onNotice: notice });
+  const r = await ioLib().recoverUnfinished(home, { onNotice: notice });
   if (!r.rolledBack) return null;
   notice(`an earlier run was interrupted; rolled back ${r.files.length} file(s) to their original bytes (checkpoint ${r.rolledBack}).`);
   return { rolledBack: r.rolledBack, files: r.files };
@@ -38,7 +44,7 @@ export async function recoverFirst(home: string, out: Out, opts: { dryRun?: bool
 /** Takes over and releases a lock whose process is gone; a live one (another run at work) is left alone. */
 async function clearStaleLock(home: string, notice: (m: string) => void): Promise<void> {
   try {
-    await withLock(home, async () => {}, { onNotice: notice });
+    await ioLib().withLock(home, async () => {}, { onNotice: notice });
   } catch (e) {
     if (!(isKsError(e) && e.code === 'LOCKED')) throw e;
   }
