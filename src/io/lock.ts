@@ -10,13 +10,15 @@
  *   same instant (we re-check what we moved aside and put a live lock back, which narrows but does
  *   not close that window).
  */
-import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { KsError } from '../errors';
 import type { FsOps } from './fs-ops';
 import { isErrno, realFsOps } from './fs-ops';
 import { ioError } from './io-error';
 import { STATE_DIR, ensureStateDirs, nodeCrypto, removeIfEmpty, stateDir } from './paths';
+
+/** node:os on first use, like node:crypto (paths.ts): only a run that takes the lock needs it. */
+const hostname = (): string => (require('node:os') as typeof import('node:os')).hostname();
 
 export interface LockOptions {
   fsOps?: FsOps;
