@@ -4,8 +4,15 @@
 // Except `--version` alone, answered before any of it loads: it is what scripts and monitoring call
 // most, and loading the CLI bundle was ~10% over bare node (docs/performance.md). main() answers it
 // the same way for callers that do not come through here.
+// Written to the descriptor, not through process.stdout, whose stream (node's stream, net and
+// pipe modules) is ~7 ms of a fresh process when stdout is a pipe (src/cli/io.ts does the same).
 if (process.argv.length === 3 && (process.argv[2] === '--version' || process.argv[2] === '-V')) {
-  process.stdout.write(`${require('../package.json').version}\n`);
+  const line = `${require('../package.json').version}\n`;
+  try {
+    require('node:fs').writeSync(1, line);
+  } catch (e) {
+    if (e.code !== 'EPIPE') process.stdout.write(line); // e.g. EAGAIN on a full non-blocking pipe
+  }
   return;
 }
 const { statSync } = require('node:fs');
@@ -143,14 +150,6 @@ function load() {
   return { ...require('../dist/cli/main.js'), ...require('../dist/cli/io.js') };
 }
 const { main, processIo } = load();
-
-// `wso2-keystore scan | head` closes the pipe early: that is not an error worth a stack trace.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e) => {
-    if (e && e.code === 'EPIPE') process.exit(process.exitCode || 0);
-    throw e;
-  });
-}
 
 main(process.argv.slice(2), processIo()).then(
   (code) => {

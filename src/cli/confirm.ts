@@ -1,6 +1,6 @@
 /** The (y/N) question before a write. Off a terminal we never guess: the caller must pass --yes. */
 import { KsError } from '../errors';
-import type { CliIo } from './io';
+import { streamOf, type CliIo } from './io';
 
 export async function confirmOrRefuse(io: CliIo, question: string, opts: { yes?: boolean; what: string }): Promise<boolean> {
   if (opts.yes) return true;
@@ -11,7 +11,7 @@ export async function confirmOrRefuse(io: CliIo, question: string, opts: { yes?:
   }
   const { default: confirm } = await import('@inquirer/confirm');
   try {
-    return await confirm({ message: question, default: false }, { input: io.stdin, output: io.stdout as NodeJS.WritableStream });
+    return await confirm({ message: question, default: false }, { input: io.stdin, output: streamOf(io.stdout) });
   } catch (e) {
     if ((e as Error).name === 'ExitPromptError') throw new KsError('ABORTED', 'interrupted; nothing was written');
     throw e;

@@ -7,7 +7,7 @@
  * KsError('ABORTED') here, once, so the flow only ever sees our own error type.
  */
 import { KsError } from '../errors';
-import type { CliIo } from '../cli/io';
+import { streamOf, type CliIo } from '../cli/io';
 
 export interface Choice<T> {
   name: string;
@@ -53,7 +53,7 @@ const load = {
 };
 
 export async function inquirerPrompter(io: CliIo): Promise<Prompter> {
-  const ctx = { input: io.stdin, output: io.stdout as NodeJS.WritableStream };
+  const ctx = { input: io.stdin, output: streamOf(io.stdout) };
   const ask = async <T>(run: () => Promise<T>): Promise<T> => {
     try {
       return await run();

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { EXIT, KsError } from '../../errors';
 import type { CertInfo, Keystore } from '../../keystore/types';
-import type { CliIo } from '../io';
+import { streamOf, type CliIo } from '../io';
 import { Out } from '../output';
 
 export interface InspectOptions {
@@ -63,7 +63,7 @@ async function getPassword(opts: InspectOptions, io: CliIo): Promise<string> {
   }
   const { default: password } = await import('@inquirer/password');
   try {
-    return await password({ message: 'Keystore password', mask: '*' }, { input: io.stdin, output: io.stderr as NodeJS.WritableStream });
+    return await password({ message: 'Keystore password', mask: '*' }, { input: io.stdin, output: streamOf(io.stderr) });
   } catch (e) {
     if ((e as Error).name === 'ExitPromptError') throw new KsError('ABORTED', 'interrupted');
     throw e;
