@@ -151,7 +151,8 @@ export async function scanHome(layout: HomeLayout, opts: ScanOptions = {}): Prom
     if (!HIT_RE.test(latin)) return;
     const rel = relative(layout.home, abs).split(sep).join('/');
     if (opts.select && !opts.select(rel, latin)) return;
-    for (const r of scanText(rel, Buffer.from(bytes), layout)) refs.push(r);
+    // No copy of the shared buffer: scanHit is synchronous and keeps only strings decoded from it.
+    for (const r of scanHit(rel, bytes, latin, layout)) refs.push(r);
   });
   refs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
   return refs;
@@ -178,7 +179,11 @@ function* references(text: string): Generator<{ index: number; value: string }> 
 export function scanText(rel: string, bytes: Buffer, layout: HomeLayout): Reference[] {
   const latin = bytes.toString('latin1');
   HIT_RE.lastIndex = 0;
-  if (!HIT_RE.test(latin)) return [];
+  return HIT_RE.test(latin) ? scanHit(rel, bytes, latin, layout) : [];
+}
+
+/** scanText of a file already known to hold a HIT_RE hit; `latin` is its bytes as latin1. */
+function scanHit(rel: string, bytes: Buffer, latin: string, layout: HomeLayout): Reference[] {
   let text: string;
   try {
     text = decodeText(bytes, rel).text;
