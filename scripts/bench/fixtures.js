@@ -149,7 +149,10 @@ function bigTree(dir, { files, bytes, refs }) {
     const kind = i % 5 === 4 ? 'properties' : 'xml';
     const sub = i % 3 === 0 ? join('repository', 'conf', 'generated') : join('repository', 'deployment', 'server', 'synapse-configs', 'default');
     const d = join(home, sub, `group-${String(Math.floor(i / perDir)).padStart(3, '0')}`);
-    if (!made.has(d)) made.add(mkdirSync(d, { recursive: true }) ?? d);
+    if (!made.has(d)) {
+      mkdirSync(d, { recursive: true });
+      made.add(d);
+    }
     const target = Math.round(avg * (0.2 + 1.6 * rand()));
     const lines = [];
     let size = 0;
