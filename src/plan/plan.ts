@@ -58,13 +58,32 @@ function checkSecret(v: unknown, where: string): Secret {
   throw invalid(`${where} must be a string or {"env": "VARIABLE_NAME"}`);
 }
 
+/**
+ * JSON.parse's complaint without the plan text it quotes: V8 quotes ~20 characters around an
+ * unexpected token (`Unexpected token 's', ..."assword": s3cret, "... is not valid JSON`), which in a
+ * plan is often an unquoted password, and this error is printed before the plan's secrets are known
+ * to the output's redaction. The line is said instead.
+ */
+function jsonSyntaxError(message: string, text: string): string {
+  const lineAt = (i: number) => text.slice(0, i).split('\n').length;
+  const quoted = /^Unexpected token .*?, (?:\.\.\.)?"([\s\S]*)"(?:\.\.\.)? is not valid JSON$/.exec(message);
+  if (quoted) {
+    const at = text.indexOf(quoted[1]);
+    return `unexpected text${at >= 0 ? ` on line ${lineAt(at + (quoted[1].length >> 1))}` : ''} (a string not in double quotes?)`;
+  }
+  const positioned = /^(.*) in JSON at position (\d+)/.exec(message);
+  if (positioned) return `${positioned[1]} on line ${lineAt(Number(positioned[2]))}`;
+  return message.replace(/"[\s\S]*"/, '"…"');
+}
+
 /** Parse and check a plan's JSON text. Passwords are not resolved here (see resolveSecret). */
 export function parsePlan(jsonText: string): Plan {
+  const text = jsonText.replace(/^\uFEFF/, '');
   let raw: unknown;
   try {
-    raw = JSON.parse(jsonText.replace(/^\uFEFF/, ''));
+    raw = JSON.parse(text);
   } catch (e) {
-    throw invalid(`the plan is not valid JSON: ${(e as Error).message}`);
+    throw invalid(`the plan is not valid JSON: ${jsonSyntaxError((e as Error).message, text)}`);
   }
   if (!isObject(raw)) throw invalid('the plan must be a JSON object');
   checkKeys(raw, TOP_KEYS, 'the plan');

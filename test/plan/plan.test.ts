@@ -57,6 +57,15 @@ test.each([
   expect(codeOf(() => parsePlan(text))).toMatch(re);
 });
 
+test('a syntax error names the line, never the text around it (an unquoted password)', () => {
+  const text = '{"version": 1,\n"keystores": {"a": {"path": "a.jks",\n"password": s3cretpw, "alias": "k"}}, "functions": {"tls": "a"}}';
+  const msg = codeOf(() => parsePlan(text));
+  expect(msg).toMatch(/^PLAN_INVALID: the plan is not valid JSON: .* on line 3/);
+  expect(msg).not.toMatch(/s3cret|cretpw/);
+  expect(codeOf(() => parsePlan('{"a": s3cretpw}'))).not.toMatch(/s3cret/);
+  expect(codeOf(() => parsePlan('{"version": 1,\n"a" 1}'))).toMatch(/^PLAN_INVALID: the plan is not valid JSON: \w.* on line 2$/);
+});
+
 test('a missing environment variable names the key and the variable', () => {
   expect(codeOf(() => resolveSecret({ env: 'NOPE_PASS' }, 'keystores.newks.password', {}))).toBe(
     'PLAN_ENV_MISSING: keystores.newks.password reads the environment variable NOPE_PASS, which is not set',
