@@ -185,20 +185,20 @@ class ViewBuilder {
   }
 
   /**
-   * `attrValue(name, raw)` gives an attribute's decoded value; only asked for elements in the view.
-   * `hasAttrs` false: the reader knows the tag has none (most tags), so it is not searched for them.
+   * The element a start tag opens, or null when it is not in the view. The reader then fills the
+   * element's attributes (readAttrs), so a tag outside the view is never searched for them.
    */
-  open(name: string, selfClosing: boolean, start: number, openEnd: number, attrValue: (name: string, raw: string) => string, hasAttrs = true): void {
-    const { stack, keep, path, source } = this;
+  open(name: string, selfClosing: boolean, start: number, openEnd: number): XmlElement | null {
+    const { stack, keep, path } = this;
     // Every open tag gets a close tag event, a self-closing one too: count both the same way.
     if (this.skipped) {
       this.skipped++;
-      return;
+      return null;
     }
     if (this.opaque || (this.bare && stack.length)) {
       // Only reached for opaque's own children (anything deeper is inside a skipped one), or the root's in a bare check.
       this.skipped = 1;
-      return;
+      return null;
     }
     const local = name.includes(':') ? name.slice(name.indexOf(':') + 1) : name;
     if (keep && stack.length >= 2) {
@@ -206,7 +206,7 @@ class ViewBuilder {
       path.push(local);
       if (!keep(path)) {
         this.skipped = 1;
-        return;
+        return null;
       }
     }
     const el: XmlElement = {
@@ -222,15 +222,6 @@ class ViewBuilder {
       selfClosing,
       text: '',
     };
-    const base = start + 1 + name.length;
-    const tagSrc = hasAttrs ? source.slice(base, openEnd) : '';
-    ATTR_RE.lastIndex = 0;
-    for (let m = hasAttrs ? ATTR_RE.exec(tagSrc) : null; m; m = ATTR_RE.exec(tagSrc)) {
-      const quote = m[2] !== undefined ? '"' : "'";
-      const raw = m[2] ?? m[3] ?? '';
-      const valueStart = base + m.index + m[0].length - raw.length - 1;
-      el.attrs.push({ name: m[1], value: attrValue(m[1], raw), valueStart, valueEnd: valueStart + raw.length, quote, start: base + m.index });
-    }
     if (el.parent) el.parent.children.push(el);
     else this.root = el;
     this.elements.push(el);
@@ -241,6 +232,7 @@ class ViewBuilder {
         if (stack.length === 2 && !keep(path.slice(0, 2))) this.opaque = el;
       }
     }
+    return el;
   }
 
   close(selfClosing: boolean, end: number): void {
@@ -285,6 +277,24 @@ class ViewBuilder {
 }
 
 /**
+ * Fills `el.attrs` from its start tag's text; `value(name, raw)` gives an attribute's decoded value.
+ * False when a name comes twice (which saxes refuses; the fast reader then declines the text).
+ */
+function readAttrs(source: string, el: XmlElement, value: (name: string, raw: string) => string): boolean {
+  const base = el.start + 1 + el.name.length;
+  const tagSrc = source.slice(base, el.openEnd);
+  ATTR_RE.lastIndex = 0;
+  for (let m = ATTR_RE.exec(tagSrc); m; m = ATTR_RE.exec(tagSrc)) {
+    if (el.attrs.some((a) => a.name === m![1])) return false;
+    const quote = m[2] !== undefined ? '"' : "'";
+    const raw = m[2] ?? m[3] ?? '';
+    const valueStart = base + m.index + m[0].length - raw.length - 1;
+    el.attrs.push({ name: m[1], value: value(m[1], raw), valueStart, valueEnd: valueStart + raw.length, quote, start: base + m.index });
+  }
+  return true;
+}
+
+/**
  * The reference reader: saxes, which checks well-formedness in full and whose errors (with line
  * numbers) are what the user sees. It runs when the fast reader below declines a text.
  */
@@ -303,7 +313,8 @@ export function parseSaxes(source: string, file: string | undefined, keep?: Pars
   parser.on('opentag', (tag) => {
     const openEnd = position();
     const attributes = tag.attributes as Record<string, string>;
-    view.open(tag.name, tag.isSelfClosing, source.lastIndexOf('<', openEnd - 1), openEnd, (name, raw) => attributes[name] ?? raw);
+    const el = view.open(tag.name, tag.isSelfClosing, source.lastIndexOf('<', openEnd - 1), openEnd);
+    if (el) readAttrs(source, el, (name, raw) => attributes[name] ?? raw);
   });
   parser.on('comment', () => {
     // saxes reports a comment at its closing `--`; the `>` that must follow is part of it. Its `<!--`
@@ -399,6 +410,19 @@ function decode(raw: string, attr: boolean): string | null {
   return ok ? s : null;
 }
 
+/** Whether no attribute name comes twice in a start tag's attributes (only names are read). */
+function distinctAttrNames(attrs: string): boolean {
+  ATTR_NAMES.lastIndex = 0;
+  const first = ATTR_NAMES.exec(attrs);
+  if (!first || ATTR_NAMES.lastIndex >= attrs.length) return true; // one attribute
+  const seen = new Set([first[1]]);
+  for (let a = ATTR_NAMES.exec(attrs); a; a = ATTR_NAMES.exec(attrs)) {
+    if (seen.has(a[1])) return false;
+    seen.add(a[1]);
+  }
+  return true;
+}
+
 export function parseFast(source: string, keep?: ParseXmlOptions['keep'], bare = false): XmlDocument | null {
   // One pass of native regex for characters XML 1.0 does not allow anywhere (and lone surrogates).
   if (BAD_COMMENT_CHAR.test(source)) return null;
@@ -472,23 +496,14 @@ export function parseFast(source: string, keep?: ParseXmlOptions['keep'], bare =
       const m = START_TAG.exec(source);
       if (!m) return null;
       const attrs = m[2];
-      if (attrs) {
-        // Every reference in the values must be one the reader decodes, to a character XML allows.
-        if (attrs.includes('&') && decode(attrs, true) === null) return null;
-        // Duplicate attribute names (saxes refuses them).
-        ATTR_NAMES.lastIndex = 0;
-        const first = ATTR_NAMES.exec(attrs);
-        if (first && ATTR_NAMES.lastIndex < attrs.length) {
-          const seen = new Set([first[1]]);
-          for (let a = ATTR_NAMES.exec(attrs); a; a = ATTR_NAMES.exec(attrs)) {
-            if (seen.has(a[1])) return null;
-            seen.add(a[1]);
-          }
-        }
-      }
+      // Every reference in the values must be one the reader decodes, to a character XML allows.
+      if (attrs && attrs.includes('&') && decode(attrs, true) === null) return null;
       const selfClosing = m[3] === '/';
       pos = START_TAG.lastIndex;
-      view.open(m[1], selfClosing, lt, pos, attrValue, attrs.length > 0);
+      const el = view.open(m[1], selfClosing, lt, pos);
+      // Attributes are read once: into the view (which also finds a duplicate name, refused by
+      // saxes), or, for a tag outside the view, only their names for that check.
+      if (attrs && !(el ? readAttrs(source, el, attrValue) : distinctAttrNames(attrs))) return null;
       if (selfClosing) {
         view.close(true, pos);
         if (!names.length) rootDone = true;

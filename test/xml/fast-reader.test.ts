@@ -112,6 +112,7 @@ describe('edge cases', () => {
     '<a b="<"/>',
     '<a b=1/>',
     '<a x="1"y="2"/>',
+    '<a x="1" y="2" x="3"/>',
     ' <?xml version="1.0"?><a/>',
     '<a>\u0001</a>',
     '<a><![CDATA[x</a>',
@@ -120,6 +121,12 @@ describe('edge cases', () => {
   it.each(refused)('declines %j, which saxes refuses', (text) => {
     expect(saxesOrNull(text)).toBeNull();
     expect(parseFast(text)).toBeNull();
+  });
+
+  it('declines a duplicated attribute in an element outside the view too', () => {
+    const text = '<r><o><p x="1" y="2" x="3"/></o></r>';
+    expect(saxesOrNull(text, keepSecurity)).toBeNull();
+    expect(parseFast(text, keepSecurity)).toBeNull();
   });
 
   const declined = [
