@@ -115,6 +115,19 @@ function expectOnlyRangeChanged(before: string, after: string, start: number, en
   expect(after.length).toBe(before.length - (end - start) + text.length);
 }
 
+/** Walks the gaps between edits in order: each gap of `before` is copied verbatim into `after`. */
+function expectGapsCopied(before: string, after: string, edits: ReadonlyArray<{ start: number; end: number; text: string }>) {
+  const sorted = [...edits].sort((a, b) => a.start - b.start);
+  let i = 0;
+  let o = 0;
+  for (const e of sorted) {
+    expect(after.slice(o, o + (e.start - i))).toBe(before.slice(i, e.start));
+    o += e.start - i + e.text.length;
+    i = e.end;
+  }
+  expect(after.slice(o)).toBe(before.slice(i));
+}
+
 const leaves = (doc: XmlDocument) => doc.elements.filter((e) => e.children.length === 0);
 
 // ------------------------------------------------------------------------------------- properties
@@ -220,16 +233,7 @@ describe('XML edit engine: properties on random well-formed documents', () => {
         for (const [p, v] of picks) chosen.set(plain[p % plain.length], v);
         const edits = [...chosen].map(([el, v]) => setElementText({ doc, encoding: 'utf8', file: 'g' }, el, v, { setting: 'x', function: 'other' })).filter((e) => e !== null);
         const out = applyEdits(src, edits);
-        // Walk the gaps between edits in order: each gap is copied verbatim.
-        const sorted = [...edits].sort((a, b) => a.start - b.start);
-        let i = 0;
-        let o = 0;
-        for (const e of sorted) {
-          expect(out.slice(o, o + (e.start - i))).toBe(src.slice(i, e.start));
-          o += e.start - i + e.text.length;
-          i = e.end;
-        }
-        expect(out.slice(o)).toBe(src.slice(i));
+        expectGapsCopied(src, out, edits);
         const after = parseXml(out, 'gen.xml');
         for (const [el, v] of chosen) expect(after.elements[doc.elements.indexOf(el)].text).toBe(v);
       }),
@@ -320,16 +324,7 @@ describe('patchCarbonXml: properties on random carbon.xml-shaped documents', () 
           expect(inKs || inTs).toBe(true);
           for (const [cs, ce] of doc.comments) expect(e.end <= cs || e.start >= ce).toBe(true);
         }
-        // Bytes between edits are copied.
-        const sorted = [...r.edits].sort((a, b) => a.start - b.start);
-        let i = 0;
-        let o = 0;
-        for (const e of sorted) {
-          expect(out.slice(o, o + (e.start - i))).toBe(src.slice(i, e.start));
-          o += e.start - i + e.text.length;
-          i = e.end;
-        }
-        expect(out.slice(o)).toBe(src.slice(i));
+        expectGapsCopied(src, out, r.edits);
         // The file stays ISO-8859-1 bytes; both parsers accept it; values read back.
         for (const e of r.edits) expect(e.text).toMatch(/^[\u0000-\u00ff]*$/);
         const after = parseXml(out, 'carbon.xml');
