@@ -36,12 +36,10 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { keytool, prng } = require('./bench/fixtures');
+const { copyHome, keytool, prng, REPO } = require('./bench/fixtures');
 
-const REPO = path.resolve(__dirname, '..');
 /** Set by snapshotTool(): the runs use a private copy of the built tool (see there). */
 let BIN = path.join(REPO, 'bin', 'wso2-keystore.js');
-const FIXTURES = path.resolve(REPO, '..', 'shared', 'fixtures', 'wso2');
 /** Regex and XML specials on purpose: it must never show up in any output, and it must survive escaping. */
 const PASSWORD = `p@$$(w0rd)*&<"'`;
 const HOMES = {
@@ -203,8 +201,7 @@ function snapshotTool(work) {
 
 async function prepare(o, work) {
   snapshotTool(work);
-  const template = path.join(work, 'template');
-  fs.cpSync(path.join(FIXTURES, o.home), template, { recursive: true });
+  const template = copyHome(o.home, work, 'template');
   makeKeystore(path.join(template, 'repository', 'resources', 'security', 'fi-new.jks'));
   const plan = path.join(work, 'plan.json');
   fs.writeFileSync(

@@ -17,9 +17,13 @@ const STORE_PASS = 'bench-store-pass';
 const TRUST_PASS = 'bench-trust-pass';
 const ENV = { NEWKS_PASS: STORE_PASS, TRUST_PASS };
 
-/** A writable copy of a fixture home under `into`; returns the home's path. */
-function copyHome(fixture, into) {
-  const home = join(into, fixture);
+/**
+ * A writable copy of a fixture home, `into/name`; returns the home's path. The fixtures are
+ * read-only, and cpSync keeps their modes: folders become 0755 and files 0644. Also used by the
+ * tests (test/helpers/home.ts) and scripts/fault-inject.js.
+ */
+function copyHome(fixture, into, name = fixture) {
+  const home = join(into, name);
   rmSync(home, { recursive: true, force: true });
   cpSync(join(FIXTURES, fixture), home, { recursive: true });
   const fix = (d) => {

@@ -4,7 +4,7 @@
  */
 import { spawnSync, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 
@@ -28,21 +28,13 @@ export function listFiles(dir: string, skip: (rel: string) => boolean = () => fa
   return out.sort();
 }
 
-/** A writable scratch copy of a fixture home. */
-export function copyHome(fixture: string, into?: string): string {
-  const base = into ?? mkdtempSync(join(tmpdir(), `wso2-ks-home-${fixture}-`));
-  const home = join(base, fixture);
-  cpSync(join(FIXTURES, fixture), home, { recursive: true });
-  const fix = (d: string) => {
-    chmodSync(d, 0o755);
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) fix(p);
-      else chmodSync(p, 0o644);
-    }
-  };
-  fix(home);
-  return home;
+/** The one copier of fixture homes, shared with scripts/ (plain JS). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const fixtures = require('../../scripts/bench/fixtures.js') as { copyHome(fixture: string, into: string, name?: string): string };
+
+/** A writable scratch copy of a fixture home (folders 0755, files 0644), `into/name` (a new temp folder by default). */
+export function copyHome(fixture: string, into?: string, name = fixture): string {
+  return fixtures.copyHome(fixture, into ?? mkdtempSync(join(tmpdir(), `wso2-ks-home-${fixture}-`)), name);
 }
 
 export const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -80,3 +72,4 @@ export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: 
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+

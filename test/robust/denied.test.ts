@@ -81,7 +81,6 @@ describeWithKeytool('a real EACCES / EPERM halfway through apply', () => {
     const plan = writePlan(dir, basePlan(), 'plan-eacces.json');
     fs.chmodSync(plan, 0o644);
     execFileSync('chown', ['-R', `${who.uid}:${who.gid}`, home]);
-    execFileSync('chmod', ['-R', 'u+w', home]); // the fixtures are read-only copies
     execFileSync('chown', ['root:root', path.join(home, 'conf', 'axis2')]);
     fs.chmodSync(path.join(home, 'conf', 'axis2'), 0o755);
     const before = configsOf(home);

@@ -8,11 +8,11 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { copyHome } from '../helpers/home';
 import { exportCert, genKeyPair, importTrusted } from '../helpers/keytool';
 
 export const REPO = path.resolve(__dirname, '../..');
 export const BIN = path.join(REPO, 'bin', 'wso2-keystore.js');
-export const FIXTURES = path.resolve(REPO, '..', 'shared', 'fixtures', 'wso2');
 
 /** Store password: regex and XML specials, so a leak through a regex or an unescaped XML write shows. */
 export const STORE_PW = `p@$$(w0rd)*&<"'`;
@@ -63,11 +63,9 @@ export function makeKeystores(): Keystores {
 
 export const SECURITY = 'repository/resources/security';
 
-/** A fresh copy of a fixture home with the test keystores in repository/resources/security. */
+/** A fresh, writable copy of a fixture home with the test keystores in repository/resources/security. */
 export function makeHome(ks: Keystores, fixture = 'ei-6.2.0', parent?: string, name = 'home'): string {
-  const base = parent ?? fs.mkdtempSync(path.join(os.tmpdir(), 'wso2ks-robust-'));
-  const home = path.join(base, name);
-  fs.cpSync(path.join(FIXTURES, fixture), home, { recursive: true });
+  const home = copyHome(fixture, parent ?? fs.mkdtempSync(path.join(os.tmpdir(), 'wso2ks-robust-')), name);
   const sec = path.join(home, SECURITY);
   fs.mkdirSync(sec, { recursive: true });
   for (const f of [ks.jks, ks.p12, ks.jceks]) fs.copyFileSync(f, path.join(sec, path.basename(f)));
