@@ -6,11 +6,21 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { KsError } from '../errors';
-import { listCheckpoints, planRestore, restoreCheckpoint } from '../io';
-import { renderDiff, restorePreview } from '../preview/diff';
-import { shellQuote } from '../cli/commands/apply';
 import { recoverFirst } from '../cli/commands/recover';
 import { resolveHome, runSetup, type WizardContext } from './setup-flow';
+
+/*
+ * Like setup-flow's: what restore, scan and inspect need is required when that choice is made, so
+ * the menu's first question is drawn without the transaction layer, the preview or the planner
+ * (which apply, the home of shellQuote, pulls in).
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const ioLib = () => require('../io') as typeof import('../io');
+const previewLib = () => require('../preview/diff') as typeof import('../preview/diff');
+const applyLib = () => require('../cli/commands/apply') as typeof import('../cli/commands/apply');
+const scanLib = () => require('../cli/commands/scan') as typeof import('../cli/commands/scan');
+const inspectLib = () => require('../cli/commands/inspect') as typeof import('../cli/commands/inspect');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 type Action = 'setup' | 'restore' | 'scan' | 'inspect' | 'quit';
 
@@ -34,8 +44,7 @@ export async function runMenu(ctx: WizardContext): Promise<number> {
         return runRestore(ctx);
       case 'scan': {
         const layout = await resolveHome(ctx);
-        const { scanCommand } = await import('../cli/commands/scan.js');
-        await scanCommand({ home: layout.home }, ctx.io);
+        await scanLib().scanCommand({ home: layout.home }, ctx.io);
         ctx.out.out('\n');
         break;
       }
@@ -49,8 +58,7 @@ export async function runMenu(ctx: WizardContext): Promise<number> {
             return true;
           },
         });
-        const { inspectCommand } = await import('../cli/commands/inspect.js');
-        await inspectCommand({ keystore: resolve(ctx.io.cwd, file.trim()) }, ctx.io);
+        await inspectLib().inspectCommand({ keystore: resolve(ctx.io.cwd, file.trim()) }, ctx.io);
         break;
       }
       case 'quit':
@@ -64,6 +72,8 @@ export async function runRestore(ctx: WizardContext): Promise<number> {
   const tell = (s: string) => ctx.out.out(`${s}\n`);
   const layout = await resolveHome(ctx);
   await recoverFirst(layout.home, ctx.out, {});
+  const { listCheckpoints, planRestore, restoreCheckpoint } = ioLib();
+  const { renderDiff, restorePreview } = previewLib();
   const cps = await listCheckpoints(layout.home);
   if (cps.length === 0) {
     tell(`No backups in ${layout.home}: nothing has been applied to this home yet.`);
@@ -111,7 +121,7 @@ export async function runRestore(ctx: WizardContext): Promise<number> {
   }
   if (r.id === null) throw new KsError('IO', 'nothing was restored');
   tell(`Restored ${r.restored.length} file(s) from ${id}: ${r.restored.join(', ')}`);
-  tell(`This restore is itself checkpoint ${r.id}. To undo it:  wso2-keystore restore ${shellQuote(layout.home)} --id ${r.id}`);
+  tell(`This restore is itself checkpoint ${r.id}. To undo it:  wso2-keystore restore ${applyLib().shellQuote(layout.home)} --id ${r.id}`);
   tell('Restart the server for the change to take effect.');
   return 0;
 }

@@ -1,14 +1,16 @@
 /**
  * What the wizard evaluates before its first question is drawn. The planner, the preview, the
  * transaction's caller, the keystore readers and the prompts other than `input` load only after the
- * first answer (src/wizard/setup-flow.ts, keystore-step.ts, prompter.ts); together they were ~10%
- * of the time to the first prompt (issue 7, figure 6). This keeps a later static import from
- * quietly bringing them back, and checks they do load, and work, once the flow gets to them.
+ * first answer (src/wizard/setup-flow.ts, keystore-step.ts, prompter.ts, and for the menu, menu.ts);
+ * together they were ~10% of the time to the first prompt (issue 7, figure 6). This keeps a later
+ * static import from quietly bringing them back, and checks they do load, and work, once the flow
+ * gets to them.
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { isKsError } from '../../src/errors';
+import { runMenu } from '../../src/wizard/menu';
 import { inquirerPrompter } from '../../src/wizard/prompter';
 import { runSetup } from '../../src/wizard/setup-flow';
 import { copyHome } from './pty';
@@ -29,6 +31,8 @@ jest.mock('../../src/cli/commands/apply', () => mockTrack('apply', '../../src/cl
 jest.mock('../../src/preview/diff', () => mockTrack('preview', '../../src/preview/diff'));
 jest.mock('../../src/changes/plan-changes', () => mockTrack('planner', '../../src/changes/plan-changes'));
 jest.mock('../../src/keystore', () => mockTrack('keystore', '../../src/keystore'));
+jest.mock('../../src/io', () => mockTrack('io', '../../src/io'));
+jest.mock('../../src/cli/commands/scan', () => mockTrack('scan', '../../src/cli/commands/scan'));
 jest.mock('@inquirer/input', () => ({ __esModule: true, default: jest.fn(async () => mockTrack('input', '@inquirer/input') && 'typed') }));
 for (const p of ['checkbox', 'confirm', 'password', 'select'] as const) {
   jest.mock(`@inquirer/${p}`, () => mockTrack(p, `@inquirer/${p}`));
@@ -50,6 +54,14 @@ test('up to the first question, setup loads neither the planner, the preview, ap
   expect([...loaded()]).toEqual([]);
 });
 
+test('up to its first question, the menu loads none of them, nor the transaction layer', async () => {
+  const { prompt, asked } = scriptedPrompter([{ select: /What do you want to do/, answer: 'quit' }]);
+  const f = fakeIo(process.cwd());
+  await expect(runMenu({ io: f.io, out: f.out, prompt })).resolves.toBe(0);
+  expect(asked.map((a) => a.kind)).toEqual(['select']);
+  expect([...loaded()]).toEqual([]);
+});
+
 test('they load when the flow reaches them, and the flow works with them', async () => {
   const dir = copyHome(join(FIXTURES, 'ei-6.2.0'), tmpDir('first-prompt'));
   mkdirSync(join(dir, SEC), { recursive: true });
@@ -68,7 +80,21 @@ test('they load when the flow reaches them, and the flow works with them', async
   const e = await runSetup({ io: f.io, out: f.out, prompt }, { home: dir, dryRun: true }).catch((x: unknown) => x);
   expect(isKsError(e) && e.code).toBe('ABORTED');
   expect(f.stdout()).toContain('+++ b/conf/tomcat/catalina-server.xml');
-  expect([...loaded()].sort()).toEqual(['apply', 'keystore', 'planner', 'preview']);
+  expect([...loaded()].sort()).toEqual(['apply', 'io', 'keystore', 'planner', 'preview']);
+});
+
+test('the menu loads scan when it is chosen, and scan and restore work', async () => {
+  loaded().clear();
+  const dir = copyHome(join(FIXTURES, 'ei-6.2.0'), tmpDir('first-prompt'));
+  const { prompt } = scriptedPrompter([
+    { select: /What do you want to do/, answer: 'scan' },
+    { select: /What do you want to do/, answer: 'restore' },
+  ]);
+  const f = fakeIo(dir); // the home from the current directory
+  await expect(runMenu({ io: f.io, out: f.out, prompt })).resolves.toBe(0);
+  expect(f.stdout()).toContain('conf/carbon.xml');
+  expect(f.stdout()).toContain(`No backups in ${dir}`);
+  expect([...loaded()]).toEqual(['scan']); // io and the preview: already loaded by the flow above
 });
 
 test('the real prompter loads a prompt package when that prompt is first asked, and only that one', async () => {
