@@ -11,15 +11,17 @@ import { readProperties } from '../../src/edit/properties';
 import { readHomeFiles } from '../../src/home/read-files';
 import { parseXml, select } from '../../src/xml/document';
 import { planChanges } from '../../src/changes/plan-changes';
-import { copyFixture, layoutOf, target } from '../toml-homes/helpers';
+import { detectHome } from '../../src/home/layout';
+import { copyHome } from '../helpers/home';
+import { target } from '../toml-homes/helpers';
 
 const NEW = 'N3w&pw<"';
 const KEY = 'K3y&pw';
 const TRUST = 'Tr5t&pw';
 
 async function run(fx: string, mode: 'none' | 'sameFile', fns: string[], opts: { keyB?: boolean } = {}) {
-  const home = copyFixture(fx);
-  const layout = layoutOf(home);
+  const home = copyHome(fx);
+  const layout = detectHome(home);
   const files = await readHomeFiles(layout);
   const extra = await collectAlsoUpdate(layout, mode);
   const all = new Map([...extra.files, ...files]);
@@ -75,8 +77,8 @@ describe('APIM 2.2.0 with "alsoUpdate": "sameFile"', () => {
   });
 
   it('a second run changes nothing', async () => {
-    const home = copyFixture('apim-2.2.0');
-    const layout = layoutOf(home);
+    const home = copyHome('apim-2.2.0');
+    const layout = detectHome(home);
     const files = await readHomeFiles(layout);
     const extra = await collectAlsoUpdate(layout, 'sameFile');
     const ks = target(home, 'newks', 'repository/resources/security/newks.jks', { password: NEW, keyPassword: KEY, alias: 'newkey' });

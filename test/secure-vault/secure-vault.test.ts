@@ -10,7 +10,9 @@ import type { ChangeSet } from '../../src/changes/types';
 import { readProperties } from '../../src/edit/properties';
 import { readHomeFiles } from '../../src/home/read-files';
 import { parseXml, select } from '../../src/xml/document';
-import { copyFixture, layoutOf, plan, target } from '../toml-homes/helpers';
+import { detectHome } from '../../src/home/layout';
+import { copyHome } from '../helpers/home';
+import { plan, target } from '../toml-homes/helpers';
 import { cipherToolConfigure, tomlVault } from './prepare';
 
 const NEW = 'N3w&"pw<é';
@@ -32,9 +34,9 @@ const props = (cs: ChangeSet, rel: string) => Object.fromEntries(readProperties(
 describe('4.4.x: IS 5.5.0 after ciphertool -Dconfigure', () => {
   const CT = 'repository/conf/security/cipher-text.properties';
   async function setup() {
-    const home = copyFixture('is-5.5.0');
+    const home = copyHome('is-5.5.0');
     const done = cipherToolConfigure(home);
-    const layout = layoutOf(home);
+    const layout = detectHome(home);
     return { home, layout, files: await readHomeFiles(layout), done };
   }
 
@@ -104,7 +106,7 @@ describe('4.4.x: IS 5.5.0 after ciphertool -Dconfigure', () => {
 
 describe('4.4.x: APIM 2.2.0 with the axis2 https listener in Secure Vault', () => {
   it('the axis2 alias gets the new password; axis2.xml keeps its placeholder', async () => {
-    const home = copyFixture('apim-2.2.0');
+    const home = copyHome('apim-2.2.0');
     const map = (alias: string, el: string, field: string) => `Axis2.Https.${alias}.KeyStore.${field}=repository/conf/axis2/axis2.xml//axisconfig/${el}[@name='https']/parameter[@name='keystore']/KeyStore/${field},false`;
     cipherToolConfigure(home, 'repository/conf', [
       map('Listener', 'transportReceiver', 'Password'),
@@ -112,7 +114,7 @@ describe('4.4.x: APIM 2.2.0 with the axis2 https listener in Secure Vault', () =
       map('Sender', 'transportSender', 'Password'),
       map('Sender', 'transportSender', 'KeyPassword'),
     ]);
-    const layout = layoutOf(home);
+    const layout = detectHome(home);
     const files = await readHomeFiles(layout);
     const ks = target(home, 'newks', 'repository/resources/security/new.jks', { password: NEW, keyPassword: NEW });
     const cs = plan(layout, files, { axis2: ks });
@@ -127,10 +129,10 @@ describe('4.4.x: APIM 2.2.0 with the axis2 https listener in Secure Vault', () =
 describe('toml era: $secret{} + [secrets]', () => {
   const TOML = 'repository/conf/deployment.toml';
   async function setup(refs: Record<string, string>) {
-    const home = copyFixture('is-5.11.0');
+    const home = copyHome('is-5.11.0');
     const p = join(home, TOML);
     writeFileSync(p, tomlVault(readFileSync(p, 'utf8'), refs, ['admin_password']));
-    const layout = layoutOf(home);
+    const layout = detectHome(home);
     return { home, layout, files: await readHomeFiles(layout) };
   }
 

@@ -12,8 +12,10 @@ import { readTomlSettings } from '../../src/changes/plan-toml';
 import type { Targets } from '../../src/changes/plan-changes';
 import type { ChangeSet } from '../../src/changes/types';
 import type { KeystoreTarget } from '../../src/edit/types';
+import { detectHome, type HomeLayout } from '../../src/home/layout';
 import { readHomeFiles } from '../../src/home/read-files';
-import { copyFixture, layoutOf, plan, target } from './helpers';
+import { copyHome } from '../helpers/home';
+import { plan, target } from './helpers';
 
 const TOML = 'repository/conf/deployment.toml';
 const FIXTURES = ['is-5.11.0', 'apim-3.2.0', 'carbon-kernel-4.6.1'] as const;
@@ -46,8 +48,8 @@ function rawRemovedLines(before: string, after: string): number[] {
 const tableIn = (obj: unknown, table: string) => table.split('.').reduce<unknown>((n, p) => (n as Record<string, unknown> | undefined)?.[p], obj) as Record<string, unknown> | undefined;
 
 async function setup(fx: string) {
-  const home = copyFixture(fx);
-  const layout = layoutOf(home);
+  const home = copyHome(fx);
+  const layout = detectHome(home);
   const files = await readHomeFiles(layout);
   return { home, layout, files };
 }
@@ -91,7 +93,7 @@ describe.each(FIXTURES)('%s', (fx) => {
     let cs: ChangeSet;
     let t: KeystoreTarget;
     let files: Map<string, Buffer>;
-    let layout: ReturnType<typeof layoutOf>;
+    let layout: HomeLayout;
     let targets: Targets;
 
     beforeAll(async () => {
@@ -213,13 +215,13 @@ describe('file_name as the product reads it', () => {
   });
 
   it('writes a path in a Micro Integrator home (conf/deployment.toml), inside or outside the security folder', async () => {
-    const home = copyFixture('carbon-kernel-4.6.1');
+    const home = copyHome('carbon-kernel-4.6.1');
     mkdirSync(join(home, 'conf'), { recursive: true });
     const mi = readFileSync(join(home, TOML), 'utf8').replace('file_name = "wso2carbon.jks"', 'file_name = "repository/resources/security/wso2carbon.jks"');
     writeFileSync(join(home, 'conf', 'deployment.toml'), mi);
     const { rmSync } = await import('node:fs');
     rmSync(join(home, 'repository', 'conf'), { recursive: true });
-    const layout = layoutOf(home);
+    const layout = detectHome(home);
     expect(layout.confDir).toBe('conf');
     const files = await readHomeFiles(layout);
     const t = target(home, 'newks', 'repository/resources/security/new.jks');
