@@ -27,16 +27,24 @@ function mockTrack(name: string, path: string): unknown {
   loaded().add(name);
   return jest.requireActual(path);
 }
+/** A prompt package, counted as loaded when it is evaluated; its prompt answers `answer`. */
+function mockPrompt(name: string, answer: unknown): unknown {
+  loaded().add(name);
+  return { __esModule: true, default: jest.fn(async () => answer) };
+}
+// Each jest.mock at the top level, where it is hoisted above the imports: one made later (in a
+// loop, say) is not, and a static import of that module would load the real one unseen.
 jest.mock('../../src/cli/commands/apply', () => mockTrack('apply', '../../src/cli/commands/apply'));
 jest.mock('../../src/preview/diff', () => mockTrack('preview', '../../src/preview/diff'));
 jest.mock('../../src/changes/plan-changes', () => mockTrack('planner', '../../src/changes/plan-changes'));
 jest.mock('../../src/keystore', () => mockTrack('keystore', '../../src/keystore'));
 jest.mock('../../src/io', () => mockTrack('io', '../../src/io'));
 jest.mock('../../src/cli/commands/scan', () => mockTrack('scan', '../../src/cli/commands/scan'));
-jest.mock('@inquirer/input', () => ({ __esModule: true, default: jest.fn(async () => mockTrack('input', '@inquirer/input') && 'typed') }));
-for (const p of ['checkbox', 'confirm', 'password', 'select'] as const) {
-  jest.mock(`@inquirer/${p}`, () => mockTrack(p, `@inquirer/${p}`));
-}
+jest.mock('@inquirer/input', () => mockPrompt('input', 'typed'));
+jest.mock('@inquirer/password', () => mockPrompt('password', 'secret'));
+jest.mock('@inquirer/select', () => mockPrompt('select', 'chosen'));
+jest.mock('@inquirer/checkbox', () => mockPrompt('checkbox', ['ticked']));
+jest.mock('@inquirer/confirm', () => mockPrompt('confirm', true));
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'wso2');
 const SEC = 'repository/resources/security';
@@ -104,4 +112,12 @@ test('the real prompter loads a prompt package when that prompt is first asked, 
   expect([...loaded()]).toEqual([]);
   await expect(p.input({ message: 'Path?' })).resolves.toBe('typed');
   expect([...loaded()]).toEqual(['input']);
+  await expect(p.password({ message: 'Password?' })).resolves.toBe('secret');
+  expect([...loaded()]).toEqual(['input', 'password']);
+  await expect(p.select({ message: 'Which?', choices: [{ name: 'c', value: 'chosen' }] })).resolves.toBe('chosen');
+  expect([...loaded()]).toEqual(['input', 'password', 'select']);
+  await expect(p.checkbox({ message: 'Which ones?', choices: [{ name: 't', value: 'ticked' }] })).resolves.toEqual(['ticked']);
+  expect([...loaded()]).toEqual(['input', 'password', 'select', 'checkbox']);
+  await expect(p.confirm({ message: 'Sure?', default: false })).resolves.toBe(true);
+  expect([...loaded()]).toEqual(['input', 'password', 'select', 'checkbox', 'confirm']);
 });
