@@ -7,9 +7,8 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { structuredPatch } from 'diff';
 import { xml2js, type Element } from 'xml-js';
-import { copyHome, ensureBuilt, hashTree, runCli } from '../helpers/home';
+import { copyHome, ensureBuilt, hashTree, removedLines, runCli } from '../helpers/home';
 import { describeWithKeytool, exportCert, keytool, tmpDir } from '../helpers/keytool';
 
 const STORE_PASS = `St0re&<pa"ss>'`;
@@ -53,20 +52,6 @@ function at(root: Element, path: string[]): Element | undefined {
 }
 const textOf = (e: Element | undefined) => (e?.elements ?? []).map((x) => (x.type === 'text' || x.type === 'cdata' ? String(x.text ?? x.cdata) : '')).join('');
 const parseIndependently = (s: string) => xml2js(s, { compact: false }) as Element;
-
-/** Line numbers (1-based, old file) that a diff removes, and whether it adds lines elsewhere. */
-function removedLines(before: string, after: string): number[] {
-  const p = structuredPatch('a', 'b', before, after, '', '', { context: 0 });
-  const out: number[] = [];
-  for (const h of p.hunks) {
-    let old = h.oldStart;
-    for (const l of h.lines) {
-      if (l.startsWith('-')) out.push(old++);
-      else if (!l.startsWith('+')) old++;
-    }
-  }
-  return out;
-}
 
 const allCrlf = (s: string) => s.split('\n').slice(0, -1).every((l) => l.endsWith('\r'));
 

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
+import { structuredPatch } from 'diff';
 
 export const REPO = join(__dirname, '..', '..');
 export const FIXTURES = join(REPO, '..', 'shared', 'fixtures', 'wso2');
@@ -73,3 +74,16 @@ export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: 
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** 1-based line numbers of `before` that the edit to `after` removed or replaced (a zero-context diff). */
+export function removedLines(before: string, after: string): number[] {
+  const p = structuredPatch('a', 'b', before, after, '', '', { context: 0 });
+  const out: number[] = [];
+  for (const h of p.hunks) {
+    let old = h.oldStart;
+    for (const l of h.lines) {
+      if (l.startsWith('-')) out.push(old++);
+      else if (!l.startsWith('+')) old++;
+    }
+  }
+  return out;
+}
