@@ -105,10 +105,26 @@ function bmpToString(b: Buffer): string {
  * truststore check, parse-back), and each open verifies the MAC again.
  */
 export function pkcs12Kdf(password: string, salt: Buffer, id: number, iterations: number, size: number, digest: string): Buffer {
-  const key = `${digest}\0${id}\0${iterations}\0${size}\0${salt.toString('hex')}\0${password}`;
+  return memo(`${digest}\0${id}\0${iterations}\0${size}\0${salt.toString('hex')}\0${password}`, () => deriveKdf(password, salt, id, iterations, size, digest));
+}
+
+/**
+ * PBKDF2 for PBES2, memoised per process like `pkcs12Kdf`: keytool encrypts a PKCS12's certificates
+ * with PBES2 (10,000 iterations, ~3 ms), and `apply` opens the same truststore twice (as a plan
+ * keystore and as the truststore the certificates are checked against).
+ */
+function pbkdf2Memo(password: string, salt: Buffer, iterations: number, keyLen: number, prf: string): Buffer {
+  return memo(`pbkdf2\0${prf}\0${iterations}\0${keyLen}\0${salt.toString('hex')}\0${password}`, () => pbkdf2Sync(Buffer.from(password, 'utf8'), salt, iterations, keyLen, prf));
+}
+
+/**
+ * Derived keys by every input that makes them (the password last, so no two inputs share a key),
+ * the oldest dropped beyond KDF_MEMO_MAX; each caller gets its own copy.
+ */
+function memo(key: string, derive: () => Buffer): Buffer {
   let out = kdfMemo.get(key);
   if (!out) {
-    out = deriveKdf(password, salt, id, iterations, size, digest);
+    out = derive();
     if (kdfMemo.size >= KDF_MEMO_MAX) kdfMemo.delete(kdfMemo.keys().next().value!);
     kdfMemo.set(key, out);
   }
@@ -117,23 +133,6 @@ export function pkcs12Kdf(password: string, salt: Buffer, id: number, iterations
 
 const KDF_MEMO_MAX = 32;
 const kdfMemo = new Map<string, Buffer>();
-
-/**
- * PBKDF2 for PBES2, memoised per process like `pkcs12Kdf`: keytool encrypts a PKCS12's certificates
- * with PBES2 (10,000 iterations, ~3 ms), and `apply` opens the same truststore twice (as a plan
- * keystore and as the truststore the certificates are checked against).
- */
-function pbkdf2Memo(password: string, salt: Buffer, iterations: number, keyLen: number, prf: string): Buffer {
-  const key = `pbkdf2\0${prf}\0${iterations}\0${keyLen}\0${salt.toString('hex')}\0${password}`;
-  let out = kdfMemo.get(key);
-  if (!out) {
-    out = pbkdf2Sync(Buffer.from(password, 'utf8'), salt, iterations, keyLen, prf);
-    if (kdfMemo.size >= KDF_MEMO_MAX) kdfMemo.delete(kdfMemo.keys().next().value!);
-    kdfMemo.set(key, out);
-  }
-  return Buffer.from(out);
-}
-
 
 function deriveKdf(password: string, salt: Buffer, id: number, iterations: number, size: number, digest: string): Buffer {
   const u = createHash(digest).digest().length;
