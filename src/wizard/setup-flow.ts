@@ -151,8 +151,9 @@ export async function runSetup(ctx: WizardContext, opts: SetupOptions): Promise<
   }
 
   // On deployment.toml homes the planner decides what moves internal encryption: ask when it refuses.
-  const plan = await confirmPlannerGuard(ctx, layout, answers);
-  if (!plan) return 1;
+  const guarded = await confirmPlannerGuard(ctx, layout, answers);
+  if (!guarded) return 1;
+  const { plan } = guarded;
 
   // 5. Truststore: import the new certificates if they are missing.
   let importCert = false;
@@ -171,7 +172,7 @@ export async function runSetup(ctx: WizardContext, opts: SetupOptions): Promise<
     tell('  console calling its own services) fails with "PKIX path building failed" until it is there.');
     importCert = await ctx.prompt.confirm({ message: `Import it into ${trustChange.path}?`, default: true });
   }
-  cs = importCert && withImport ? withImport : await buildChangeSet(layout, plan, ctx.io.env, { importCert: false });
+  cs = importCert && withImport ? withImport : (guarded.cs ?? (await buildChangeSet(layout, plan, ctx.io.env, { importCert: false })));
 
   // 5b. Other consumers of the replaced keystore file (identity.xml, sslprofiles.xml, …): move them too?
   const still = cs.warnings.find((w) => w.startsWith('still pointing at a keystore this plan moves away from'));
@@ -230,16 +231,19 @@ export async function runSetup(ctx: WizardContext, opts: SetupOptions): Promise<
   return 0;
 }
 
-/** Build once to let the planner's internal-keystore guard speak; ask, and drop or confirm. */
-async function confirmPlannerGuard(ctx: WizardContext, layout: HomeLayout, answers: Answers): Promise<Plan | null> {
+/**
+ * Build once to let the planner's internal-keystore guard speak; ask, and drop or confirm. The
+ * change set it built (without the truststore import) is returned for the flow to use, not built
+ * again: each build reads the home and opens every keystore.
+ */
+async function confirmPlannerGuard(ctx: WizardContext, layout: HomeLayout, answers: Answers): Promise<{ plan: Plan; cs?: ChangeSet } | null> {
   const tell = say(ctx);
   for (;;) {
     const plan = livePlan(answers);
     try {
-      await buildChangeSet(layout, plan, ctx.io.env, { importCert: false });
-      return plan;
+      return { plan, cs: await buildChangeSet(layout, plan, ctx.io.env, { importCert: false }) };
     } catch (e) {
-      if (!(e instanceof KsError) || e.code !== 'INTERNAL_KEYSTORE_CHANGE') return plan; // reported by the real build below
+      if (!(e instanceof KsError) || e.code !== 'INTERNAL_KEYSTORE_CHANGE') return { plan }; // reported by the real build below
       tell('');
       tell(`WARNING: ${e.message}.`);
       if (e.hint) tell(`  ${e.hint}`);

@@ -4,6 +4,7 @@
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as apply from '../../src/cli/commands/apply';
 import { isKsError } from '../../src/errors';
 import { runSetup } from '../../src/wizard/setup-flow';
 import { describeWithKeytool, genKeyPair, keytool, tmpDir } from '../helpers/keytool';
@@ -38,6 +39,7 @@ function kernelHome(extra: string[]): string {
 async function run(dir: string, steps: Step[], opts: { dryRun?: boolean; savePlan?: string } = {}) {
   const { prompt, asked, left } = scriptedPrompter(steps);
   const f = fakeIo(dir);
+  const build = jest.spyOn(apply, 'buildChangeSet');
   let code: number | undefined;
   let error: unknown;
   try {
@@ -45,7 +47,9 @@ async function run(dir: string, steps: Step[], opts: { dryRun?: boolean; savePla
   } catch (e) {
     error = e;
   }
-  return { code, error, asked, left: left(), stdout: f.stdout() };
+  const builds = build.mock.calls.length;
+  build.mockRestore();
+  return { code, error, asked, left: left(), stdout: f.stdout(), builds };
 }
 
 const keystore = (file: string, password: string | string[] = PASS): Step[] => [
@@ -68,6 +72,8 @@ describeWithKeytool('wizard flow', () => {
     ]);
     expect(r.error).toBeUndefined();
     expect(r.code).toBe(0);
+    // One change set without the truststore import (the guard's, reused) and one with it (declined).
+    expect(r.builds).toBe(2);
     const box = r.asked.find((a) => a.kind === 'checkbox')!;
     expect(box.choices!.map((c) => [c.value, Boolean(c.checked)])).toEqual([
       ['primary', true],
