@@ -27,9 +27,13 @@ export type HashLoop = 'auto' | 'js';
 
 /** `digest` applied `times` times to `input` (times = 0 returns a copy). */
 export function iterateHash(digest: string, input: Buffer, times: number, loop: HashLoop = 'auto'): Buffer {
-  const w = loop === 'auto' ? wasmSha() : null;
-  if (digest === 'sha256' && input.length === 32) return w ? w.iterate('sha256', input, times) : iterateSha256(input, times);
-  if (digest === 'sha1' && input.length === 20) return w ? w.iterate('sha1', input, times) : iterateSha1(input, times);
+  const sha: 'sha256' | 'sha1' | null = (digest === 'sha256' && input.length === 32) || (digest === 'sha1' && input.length === 20) ? digest : null;
+  if (sha) {
+    // The module is instantiated only here: a digest it does not run (SHA-512) never pays for it.
+    const w = loop === 'auto' ? wasmSha() : null;
+    if (w) return w.iterate(sha, input, times);
+    return sha === 'sha256' ? iterateJs(input, times, new Int32Array(64), compress256) : iterateJs(input, times, new Int32Array(80), compress1);
+  }
   let a: Buffer = Buffer.from(input);
   for (let i = 0; i < times; i++) a = hashOnce(digest, a);
   return a;
@@ -85,17 +89,21 @@ export function wasmSha(): WasmSha | null {
   });
 }
 
-function iterateSha256(input: Buffer, times: number): Buffer {
-  const h = new Int32Array(8);
-  for (let i = 0; i < 8; i++) h[i] = input.readInt32BE(i * 4);
-  // One block: the 32-byte digest (copied in by compress256), 0x80, zeros, and the length in bits.
-  const w = new Int32Array(64);
-  w[8] = 0x80000000 | 0;
-  w[15] = 256;
+/**
+ * `compress` applied `times` times to the one block of a digest-long input: the digest's words (which
+ * compress copies in from h), 0x80, zeros, and the length in bits in word 15. Two different
+ * compression functions, one shape of block.
+ */
+function iterateJs(input: Buffer, times: number, w: Int32Array, compress: (h: Int32Array, w: Int32Array) => void): Buffer {
+  const words = input.length / 4;
+  const h = new Int32Array(words);
+  for (let i = 0; i < words; i++) h[i] = input.readInt32BE(i * 4);
+  w[words] = 0x80000000 | 0;
+  w[15] = input.length * 8;
   // A small function called `times` times gets optimised sooner than one long loop (cold start matters here).
-  for (let n = 0; n < times; n++) compress256(h, w);
-  const out = Buffer.alloc(32);
-  for (let i = 0; i < 8; i++) out.writeInt32BE(h[i], i * 4);
+  for (let n = 0; n < times; n++) compress(h, w);
+  const out = Buffer.alloc(input.length);
+  for (let i = 0; i < words; i++) out.writeInt32BE(h[i], i * 4);
   return out;
 }
 
@@ -141,19 +149,6 @@ function compress256(h: Int32Array, w: Int32Array): void {
   h[5] = (H256[5] + f) | 0;
   h[6] = (H256[6] + g) | 0;
   h[7] = (H256[7] + hh) | 0;
-}
-
-function iterateSha1(input: Buffer, times: number): Buffer {
-  const h = new Int32Array(5);
-  for (let i = 0; i < 5; i++) h[i] = input.readInt32BE(i * 4);
-  // One block: the 20-byte digest (copied in by compress1), 0x80, zeros, and the length in bits.
-  const w = new Int32Array(80);
-  w[5] = 0x80000000 | 0;
-  w[15] = 160;
-  for (let n = 0; n < times; n++) compress1(h, w);
-  const out = Buffer.alloc(20);
-  for (let i = 0; i < 5; i++) out.writeInt32BE(h[i], i * 4);
-  return out;
 }
 
 /** h = SHA-1 compression of the block whose first 5 words are h and the rest are w[5..15]. */
