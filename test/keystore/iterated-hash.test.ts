@@ -1,7 +1,8 @@
 /** The hand-rolled SHA-256/SHA-1 iteration of the PKCS12 KDF gives what node:crypto gives, in WebAssembly and in JavaScript. */
 import { createHash, randomBytes } from 'node:crypto';
 import { iterateHash, wasmSha, type HashLoop } from '../../src/keystore/iterated-hash';
-import { SHA_MODULE_BASE64, shaModule } from '../../src/keystore/wasm-sha';
+import { SHA_MODULE_BASE64 } from '../../src/keystore/wasm-sha';
+import { shaModule } from './sha-module';
 
 const native = (digest: string, input: Buffer, times: number) => {
   let a = Buffer.from(input);
@@ -30,7 +31,7 @@ describe.each(['auto', 'js'] as HashLoop[])('iterateHash (%s loop)', (loop) => {
 });
 
 describe('the WebAssembly loops', () => {
-  it('are loaded from the bytes the code in wasm-sha.ts makes', () => {
+  it('are loaded from the bytes the code in sha-module.ts makes', () => {
     const made = Buffer.from(shaModule()).toString('base64');
     if (made !== SHA_MODULE_BASE64) {
       console.log(`SHA_MODULE_BASE64 in src/keystore/wasm-sha.ts is out of date; the code makes:\n${made.match(/.{1,100}/g)!.map((l) => `  '${l}',`).join('\n')}`);

@@ -56,14 +56,18 @@ const keystore = (file: string, password: string | string[] = PASS): Step[] => [
   { input: /Path of the new keystore/, answer: `${SEC}/${file}` },
   { password: /Store password/, answer: password },
 ];
+/** A keystore with a private key `alias` whose key password is the store password. */
+const keyEntry = (file: string, alias: string, password: string | string[] = PASS): Step[] => [
+  ...keystore(file, password),
+  { select: /Key alias/, answer: alias },
+  { select: /Key password/, answer: true },
+];
 
 describeWithKeytool('wizard flow', () => {
   test('a home with InternalKeyStore offers internal (unticked) and changing primary does not touch it', async () => {
     const dir = kernelHome(['tls.p12']);
     const r = await run(dir, [
-      ...keystore('tls.p12'),
-      { select: /Key alias/, answer: 'tlskey' },
-      { select: /Key password/, answer: true },
+      ...keyEntry('tls.p12', 'tlskey'),
       { confirm: /Add another keystore/, answer: false },
       { checkbox: /Which functions/, answer: 'defaults' },
       { confirm: /Import it into/, answer: false },
@@ -91,9 +95,7 @@ describeWithKeytool('wizard flow', () => {
   test('choosing internal shows the warning; declining keeps InternalKeyStore and goes on with the rest', async () => {
     const dir = kernelHome(['tls.p12']);
     const r = await run(dir, [
-      ...keystore('tls.p12'),
-      { select: /Key alias/, answer: 'tlskey' },
-      { select: /Key password/, answer: true },
+      ...keyEntry('tls.p12', 'tlskey'),
       { confirm: /Add another keystore/, answer: false },
       { checkbox: /Which functions/, answer: ['internal', 'tls'] },
       { confirm: /Change the internal-encryption keystore anyway/, answer: 'default' },
@@ -114,9 +116,7 @@ describeWithKeytool('wizard flow', () => {
     const r = await run(
       dir,
       [
-        ...keystore('tls.p12'),
-        { select: /Key alias/, answer: 'tlskey' },
-        { select: /Key password/, answer: true },
+        ...keyEntry('tls.p12', 'tlskey'),
         { confirm: /Add another keystore/, answer: true },
         ...keystore('sign.jks'),
         { select: /Key alias/, answer: 'signkey' },
@@ -163,13 +163,9 @@ describeWithKeytool('wizard flow', () => {
     const dir = kernelHome(['old.p12', 'tls.p12']);
     const before = snapshot(dir);
     const r = await run(dir, [
-      ...keystore('old.p12', ['wrong', PASS]),
-      { select: /Key alias/, answer: 'oldkey' },
-      { select: /Key password/, answer: true },
+      ...keyEntry('old.p12', 'oldkey', ['wrong', PASS]),
       { confirm: /has expired.*Use it anyway/, answer: 'default' },
-      ...keystore('tls.p12'),
-      { select: /Key alias/, answer: 'tlskey' },
-      { select: /Key password/, answer: true },
+      ...keyEntry('tls.p12', 'tlskey'),
       { ctrlC: /Add another keystore/ },
     ]);
     expect(isKsError(r.error) && r.error.code).toBe('ABORTED');
@@ -185,9 +181,7 @@ describeWithKeytool('wizard flow', () => {
     copyFileSync(join(work, 'tls.p12'), join(dir, SEC, 'tls.p12'));
     const before = snapshot(dir);
     const r = await run(dir, [
-      ...keystore('tls.p12'),
-      { select: /Key alias/, answer: 'tlskey' },
-      { select: /Key password/, answer: true },
+      ...keyEntry('tls.p12', 'tlskey'),
       { confirm: /Add another keystore/, answer: false },
       { checkbox: /Which functions/, answer: ['tls'] },
       { confirm: /Import it into/, answer: false },
