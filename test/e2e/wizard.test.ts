@@ -4,7 +4,7 @@
  * files afterwards.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeWithKeytool, genKeyPair, keytool, tmpDir } from '../helpers/keytool';
 import { CLI, KEY, PtySession, copyHome, differences, ensureBuilt, snapshot } from '../wizard/pty';
@@ -214,7 +214,7 @@ describeWithKeytool('wizard in a terminal', () => {
     const dir = home(EI);
     const before = snapshot(dir);
     const plan = join(work, 'restore-plan.json');
-    require('node:fs').writeFileSync(plan, JSON.stringify({ version: 1, keystores: { n: { path: `${SEC}/new.p12`, password: { env: 'NEW_PASS' }, alias: 'newkey' } }, functions: { tls: 'n' } }));
+    writeFileSync(plan, JSON.stringify({ version: 1, keystores: { n: { path: `${SEC}/new.p12`, password: { env: 'NEW_PASS' }, alias: 'newkey' } }, functions: { tls: 'n' } }));
     execFileSync(process.execPath, [CLI, 'apply', '--plan', plan, dir, '--yes'], { env: { ...process.env, NEW_PASS: PASS }, stdio: 'pipe' });
     expect(differences(before, snapshot(dir))).toEqual(['conf/tomcat/catalina-server.xml']);
     const [id] = checkpoints(dir);
@@ -267,16 +267,9 @@ describeWithKeytool('wizard in a terminal', () => {
     const sa = snapshot(a);
     const sb = snapshot(b);
     expect(differences(sa, sb)).toEqual([]);
-    expect(differences(snapshot(copyHome(APIM, mkdirTmp())), sa).length).toBeGreaterThan(0);
+    expect(differences(snapshot(home(APIM)), sa).length).toBeGreaterThan(0);
   });
 });
-
-function mkdirTmp(): string {
-  const d = tmpDir('wizard-pristine');
-  mkdirSync(join(d, SEC), { recursive: true });
-  copyFileSync(p12, join(d, SEC, 'new.p12'));
-  return d;
-}
 
 describe('wizard without a terminal', () => {
   test('stdin not a TTY: exit 2 and a pointer to apply --plan', () => {
