@@ -50,9 +50,8 @@ export function checkPlanKeystores(
   const now = opts.now ?? new Date();
   const warnings: string[] = [];
   const certs = new Map<string, CertInfo>();
-  /** The alias each keystore serves with (the plan's, or the only key's when the plan names none). */
+  /** The alias each keystore serves with (the plan's, or the only key's when the plan names none); set with certs. */
   const aliases = new Map<string, string>();
-  const opened = new Map<string, { store: Keystore; bytes: Buffer }>();
 
   const fnsOf = (name: string) => (Object.entries(plan.functions) as [KsFunction, string][]).filter(([, n]) => n === name).map(([f]) => f);
   for (const [name, r] of resolved) {
@@ -64,7 +63,6 @@ export function checkPlanKeystores(
     } catch (e) {
       withContext(e, name, fns);
     }
-    opened.set(name, { store, bytes });
     const keys = store.entries.filter((e) => e.kind === 'privateKey');
     r.keyEntryCount = keys.length;
     const keyFns = fns.filter((f) => KEY_FUNCTIONS.includes(f));
@@ -125,8 +123,8 @@ export function checkPlanKeystores(
         }
         let bytes = trustBytes;
         const notes: string[] = [];
-        for (const [name, c] of missing) {
-          const alias = (aliases.get(name) ?? name).toLowerCase();
+        const imported = missing.map(([name, c]) => ({ name, c, alias: aliases.get(name)!.toLowerCase() }));
+        for (const { name, c, alias } of imported) {
           bytes = ks.addTrustedCertificate(bytes, { type: trustStore.type, password: trust.password!, alias, certDer: c.der, label: trust.path });
           notes.push(`${trust.path}: imported the certificate of "${name}" (${c.subject}) as "${alias}"`);
         }
@@ -137,7 +135,7 @@ export function checkPlanKeystores(
             path: trust.path,
             before: trustBytes,
             after: bytes,
-            changes: missing.map(([name, c]) => ({ line: 0, setting: 'trusted certificate', from: '', to: `${(aliases.get(name) ?? name).toLowerCase()} (${c.sha256})`, secret: false, function: 'truststore' })),
+            changes: imported.map(({ c, alias }) => ({ line: 0, setting: 'trusted certificate', from: '', to: `${alias} (${c.sha256})`, secret: false, function: 'truststore' })),
             notes,
             binary: true,
           },
