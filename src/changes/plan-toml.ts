@@ -30,16 +30,16 @@ import { readCarbonXml } from '../edit/carbon';
 import { normalizeConfigPath } from '../edit/paths';
 import { patchSecPolicy, parsePolicy, readSecPolicy } from '../edit/sec-policy';
 import { bracketed, reencryptWarning } from '../edit/secure-vault';
-import { applyEdits as applyTomlEdits, type TextEdit } from '../text/patcher';
 import { KEYSTORE_TABLES, unknownKeys, type KeystoreTable } from '../edit/toml/keys';
 import { findEntry, scanToml, type TomlDoc } from '../edit/toml/scan';
 import { isSecretRef } from '../edit/toml/secret-ref';
 import { setTomlValues } from '../edit/toml/set';
 import type { CurrentSetting, KeystoreTarget } from '../edit/types';
 import type { HomeLayout } from '../home/layout';
-import { decodeText, encodeText } from '../text/codec';
-import { applyEdits, lineIndex } from '../text/patcher';
+import { encodeText } from '../text/codec';
+import { applyEdits, lineIndex, type TextEdit } from '../text/patcher';
 import { parseXml } from '../xml/document';
+import { decodedText } from './decoded';
 import type { ChangeSet, FileChange, SettingChange } from './types';
 
 /** Structural copy of plan-changes' PlanInput (importing it would make the two modules import each other). */
@@ -99,7 +99,7 @@ export function tomlDefaultFamily(layout: HomeLayout, files: Map<string, Buffer>
   const bytes = rel ? files.get(rel) : undefined;
   if (!rel || !bytes) return 'JKS';
   try {
-    const c = readCarbonXml(parseXml(decodeText(bytes, rel).text, rel));
+    const c = readCarbonXml(parseXml(decodedText(bytes, rel).text, rel));
     const primary = tableOf(obj, 'keystore.primary') ?? {};
     const trust = tableOf(obj, 'truststore') ?? {};
     if (primary.file_name === undefined && /\.p12$/i.test(c.primary?.location ?? '')) return 'PKCS12';
@@ -241,7 +241,7 @@ export function planToml(input: TomlPlanInput): ChangeSet {
   const rel = layout.files.deploymentToml;
   const before = rel ? input.files.get(rel) : undefined;
   if (!rel || !before) throw new KsError('FILE_MISSING', `${layout.confDir}/deployment.toml is missing`, { hint: 'This home is configured by deployment.toml; the tool edits nothing else here.' });
-  const { text, encoding } = decodeText(before, rel);
+  const { text, encoding } = decodedText(before, rel);
   const doc = scanToml(text, { file: rel });
   const obj = parse(text) as Raw;
   const style = fileNameStyle(layout, obj);
@@ -354,7 +354,7 @@ export function planToml(input: TomlPlanInput): ChangeSet {
     );
   }
 
-  const afterText = applyTomlEdits(text, edits);
+  const afterText = applyEdits(text, edits);
   let afterObj: Raw;
   try {
     afterObj = parse(afterText) as Raw;
@@ -421,7 +421,7 @@ export function planToml(input: TomlPlanInput): ChangeSet {
     const bytes = sp ? input.files.get(sp) : undefined;
     if (!sp || !bytes) warnings.push(`secPolicy: ${layout.confDir}/sec.policy is missing; nothing changed`);
     else {
-      const dec = decodeText(bytes, sp);
+      const dec = decodedText(bytes, sp);
       if (!parsePolicy(dec.text, sp).keystore) {
         warnings.push(`secPolicy: ${sp} has no keystore entry (this product ships it without one, and deployment.toml does not generate it); nothing changed. It matters only when the server runs with the Java Security Manager and signed jars.`);
       } else {
