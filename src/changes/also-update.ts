@@ -32,6 +32,7 @@ import { decodedText } from './decoded';
 import { applyEdits, lineIndex } from '../text/patcher';
 import { attr, parseXml, type XmlElement } from '../xml/document';
 import { cipherTextBase, withVaultSecrets } from './cipher-text';
+import { sameTarget } from './common';
 import { readTomlSettings } from './plan-toml';
 import type { ChangeSet, FileChange, KsFunction, SettingChange } from './types';
 
@@ -99,8 +100,6 @@ function movingKeystores(layout: HomeLayout, files: Map<string, Buffer>, targets
   }
   return moving;
 }
-
-const sameTarget = (a: KeystoreTarget, b: KeystoreTarget) => a.absPath === b.absPath && a.alias === b.alias && a.password === b.password && a.keyPassword === b.keyPassword && a.type === b.type;
 
 /** The new path in the style the old value was written in. */
 function pathLike(old: string, t: KeystoreTarget): string {

@@ -10,20 +10,18 @@ import { KsError } from '../errors';
 import { patchAxis2, readAxis2 } from '../edit/axis2';
 import { patchCarbonXml, readCarbonXml, type VaultSecret } from '../edit/carbon';
 import { patchCatalina, readCatalina } from '../edit/catalina';
-import { formatKeystorePath, normalizeConfigPath } from '../edit/paths';
+import { formatKeystorePath } from '../edit/paths';
 import { cipherTextAliases, dropKeyPasswordPlaceholders, markAttributeVault, parseCipherTool, reencryptWarning, routeVaultAttributeEdits, type CipherToolMapping } from '../edit/secure-vault';
 import { applyAlsoUpdate, type AlsoUpdateOptions } from './also-update';
 import { cipherTextBase, withVaultSecrets } from './cipher-text';
+import { changeSecPolicy, finish, sameKeystore } from './common';
 import { planToml } from './plan-toml';
-import { patchSecPolicy, parsePolicy, readSecPolicy } from '../edit/sec-policy';
 import type { CurrentSetting, KeystoreTarget, SettingEdit } from '../edit/types';
 import type { XmlEditContext } from '../edit/xml-edit';
 import type { HomeLayout } from '../home/layout';
-import { encodeText } from '../text/codec';
 import { decodedText } from './decoded';
-import { applyEdits, lineIndex } from '../text/patcher';
 import { checkXml, parseXml, type ParseXmlOptions } from '../xml/document';
-import type { ChangeSet, FileChange, KsFunction, SettingChange } from './types';
+import type { ChangeSet, FileChange, KsFunction } from './types';
 
 export type Targets = Partial<Record<KsFunction, KeystoreTarget>>;
 
@@ -73,27 +71,6 @@ function changeXmlFile(
 
 /** What the carbon.xml readers and patchers look at, besides the root's children (for indentation). */
 const CARBON_KEEP = (path: readonly string[]) => path[1] === 'Security' || path[1] === 'CryptoService';
-
-function finish(rel: string, before: Buffer, text: string, encoding: 'utf8' | 'latin1', edits: SettingEdit[], reparse: (t: string) => unknown): { change: FileChange } {
-  const afterText = applyEdits(text, edits);
-  const after = afterText === text ? before : encodeText(afterText, encoding, rel);
-  if (afterText !== text) {
-    try {
-      reparse(afterText);
-    } catch (e) {
-      throw new Error(`internal error: the edit of ${rel} would not parse back (${(e as Error).message})`);
-    }
-  }
-  const lines = lineIndex(text);
-  const changes: SettingChange[] = edits
-    .sort((a, b) => a.start - b.start)
-    .map((e) => ({ line: lines(e.start), setting: e.setting, from: e.from, to: e.to, secret: e.secret, function: e.function }));
-  const notes = edits.filter((e) => e.note).map((e) => `${rel}: ${e.note}`);
-  return { change: { path: rel, before, after, changes, notes } };
-}
-
-const sameKeystore = (a: { location?: string; alias?: string } | undefined, b: { location?: string; alias?: string } | undefined) =>
-  normalizeConfigPath(a?.location ?? '') === normalizeConfigPath(b?.location ?? '') && (a?.alias ?? '') === (b?.alias ?? '');
 
 /**
  * The keystore that encrypts internal data now, and after the plan. Before kernel 4.4.35 (no
@@ -209,19 +186,8 @@ export function planChanges(input: PlanInput): ChangeSet {
   }
 
   if (targets.secPolicy) {
-    const rel = layout.files.secPolicy;
-    const bytes = rel ? input.files.get(rel) : undefined;
-    if (!rel || !bytes) warnings.push(`secPolicy: ${layout.confDir}/sec.policy is missing; nothing changed`);
-    else {
-      const { text, encoding } = decodedText(bytes, rel);
-      if (!parsePolicy(text, rel).keystore) warnings.push(`secPolicy: ${rel} has no keystore entry; nothing changed`);
-      else {
-        const r = patchSecPolicy(text, rel, targets.secPolicy);
-        const { change } = finish(rel, bytes, text, encoding, r.edits, (t) => readSecPolicy(t, rel));
-        files.push(change);
-        warnings.push(...r.warnings);
-      }
-    }
+    const change = changeSecPolicy(layout, input.files, targets.secPolicy, warnings, (rel) => `secPolicy: ${rel} has no keystore entry; nothing changed`);
+    if (change) files.push(change);
   }
 
   if (vault.length) files.push(changeCipherText(input, vault, warnings));

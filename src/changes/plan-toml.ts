@@ -27,8 +27,6 @@
 import { parse } from 'smol-toml';
 import { KsError } from '../errors';
 import { readCarbonXml } from '../edit/carbon';
-import { normalizeConfigPath } from '../edit/paths';
-import { patchSecPolicy, parsePolicy, readSecPolicy } from '../edit/sec-policy';
 import { bracketed, reencryptWarning } from '../edit/secure-vault';
 import { KEYSTORE_TABLES, unknownKeys, type KeystoreTable } from '../edit/toml/keys';
 import { findEntry, scanToml, type TomlDoc } from '../edit/toml/scan';
@@ -37,8 +35,9 @@ import { setTomlValues } from '../edit/toml/set';
 import type { CurrentSetting, KeystoreTarget } from '../edit/types';
 import type { HomeLayout } from '../home/layout';
 import { encodeText } from '../text/codec';
-import { applyEdits, lineIndex, type TextEdit } from '../text/patcher';
+import { applyEdits, type TextEdit } from '../text/patcher';
 import { parseXml } from '../xml/document';
+import { changeSecPolicy, sameKeystore, sameTarget } from './common';
 import { decodedText } from './decoded';
 import type { ChangeSet, FileChange, SettingChange } from './types';
 
@@ -216,10 +215,6 @@ function settingOf(doc: TomlDoc, obj: Raw, defaults: Record<string, string>, sty
   return s;
 }
 
-function sameTarget(a: KeystoreTarget, b: KeystoreTarget): boolean {
-  return a.absPath === b.absPath && a.alias === b.alias && a.password === b.password && a.keyPassword === b.keyPassword && a.type === b.type;
-}
-
 function fileNameFor(t: KeystoreTarget, style: FileNameStyle, fn: TomlFunction, rel: string): string {
   if (style === 'path') return t.homeRelPath ?? t.absPath.split('\\').join('/');
   const prefix = `${SECURITY_DIR}/`;
@@ -233,7 +228,6 @@ function fileNameFor(t: KeystoreTarget, style: FileNameStyle, fn: TomlFunction, 
   return t.homeRelPath.slice(prefix.length);
 }
 
-const keyOf = (s: { location?: string; alias?: string } | undefined) => `${normalizeConfigPath(s?.location ?? '')}\0${s?.alias ?? ''}`;
 const describeKs = (s: TomlKeystoreSetting) => `${s.location ?? '(unknown file)'} (alias ${s.alias ?? '?'})`;
 
 export function planToml(input: TomlPlanInput): ChangeSet {
@@ -378,7 +372,7 @@ export function planToml(input: TomlPlanInput): ChangeSet {
   // The keystore that encrypts internal data (and Secure Vault) before and after.
   const iBefore = get(current, 'internal');
   const iAfter = get(after, 'internal');
-  if (keyOf(iBefore) !== keyOf(iAfter)) {
+  if (!sameKeystore(iBefore, iAfter)) {
     const follows = !iBefore.present || !iBefore.explicit.includes('file_name');
     if (!input.confirmInternalKeystoreChange) {
       throw new KsError(
@@ -400,7 +394,7 @@ export function planToml(input: TomlPlanInput): ChangeSet {
   }
   const tBefore = get(current, 'tls');
   const tAfter = get(after, 'tls');
-  if (!targets.tls && keyOf(tBefore) !== keyOf(tAfter)) {
+  if (!targets.tls && !sameKeystore(tBefore, tAfter)) {
     warnings.push(`tls: [keystore.tls] is not set in ${rel}, so the HTTPS connector (and the https transports) follow [keystore.primary] and move to ${describeKs(tAfter)} too. To keep ${describeKs(tBefore)} for TLS, add "tls" to the plan with it.`);
   }
   if (targets.tls && layout.files.axis2.length && !targets.axis2) {
@@ -417,28 +411,15 @@ export function planToml(input: TomlPlanInput): ChangeSet {
   files.push({ path: rel, before, after: afterText === text ? before : encodeText(afterText, encoding, rel), changes: sorted, notes });
 
   if (targets.secPolicy) {
-    const sp = layout.files.secPolicy;
-    const bytes = sp ? input.files.get(sp) : undefined;
-    if (!sp || !bytes) warnings.push(`secPolicy: ${layout.confDir}/sec.policy is missing; nothing changed`);
-    else {
-      const dec = decodedText(bytes, sp);
-      if (!parsePolicy(dec.text, sp).keystore) {
-        warnings.push(`secPolicy: ${sp} has no keystore entry (this product ships it without one, and deployment.toml does not generate it); nothing changed. It matters only when the server runs with the Java Security Manager and signed jars.`);
-      } else {
-        const r = patchSecPolicy(dec.text, sp, targets.secPolicy);
-        const afterPolicy = applyEdits(dec.text, r.edits);
-        readSecPolicy(afterPolicy, sp);
-        const lines = lineIndex(dec.text);
-        files.push({
-          path: sp,
-          before: bytes,
-          after: afterPolicy === dec.text ? bytes : encodeText(afterPolicy, dec.encoding, sp),
-          changes: r.edits.sort((a, b) => a.start - b.start).map((e) => ({ line: lines(e.start), setting: e.setting, from: e.from, to: e.to, secret: e.secret, function: e.function })),
-          notes: [],
-        });
-        warnings.push(...r.warnings);
-      }
-    }
+    const change = changeSecPolicy(
+      layout,
+      input.files,
+      targets.secPolicy,
+      warnings,
+      (sp) =>
+        `secPolicy: ${sp} has no keystore entry (this product ships it without one, and deployment.toml does not generate it); nothing changed. It matters only when the server runs with the Java Security Manager and signed jars.`,
+    );
+    if (change) files.push(change);
   }
 
   return { home: layout.home, files, warnings, secrets: [...secrets].filter((s) => s.length > 0) };

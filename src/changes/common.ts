@@ -1,0 +1,59 @@
+/**
+ * Pieces both planners use: plan-changes.ts (carbon.xml homes) and plan-toml.ts (deployment.toml
+ * homes). They live here because plan-changes imports plan-toml, so plan-toml cannot import it.
+ */
+import { patchSecPolicy, parsePolicy, readSecPolicy } from '../edit/sec-policy';
+import type { KeystoreTarget, SettingEdit } from '../edit/types';
+import type { HomeLayout } from '../home/layout';
+import { encodeText } from '../text/codec';
+import { applyEdits, lineIndex } from '../text/patcher';
+import { normalizeConfigPath } from '../edit/paths';
+import { decodedText } from './decoded';
+import type { FileChange, SettingChange } from './types';
+
+/** A file's change from its edits; the edited text must read back (`reparse` throws if not). */
+export function finish(rel: string, before: Buffer, text: string, encoding: 'utf8' | 'latin1', edits: SettingEdit[], reparse: (t: string) => unknown): { change: FileChange } {
+  const afterText = applyEdits(text, edits);
+  const after = afterText === text ? before : encodeText(afterText, encoding, rel);
+  if (afterText !== text) {
+    try {
+      reparse(afterText);
+    } catch (e) {
+      throw new Error(`internal error: the edit of ${rel} would not parse back (${(e as Error).message})`);
+    }
+  }
+  const lines = lineIndex(text);
+  const changes: SettingChange[] = edits
+    .sort((a, b) => a.start - b.start)
+    .map((e) => ({ line: lines(e.start), setting: e.setting, from: e.from, to: e.to, secret: e.secret, function: e.function }));
+  const notes = edits.filter((e) => e.note).map((e) => `${rel}: ${e.note}`);
+  return { change: { path: rel, before, after, changes, notes } };
+}
+
+/** The same keystore file and alias (paths compared as the configs name them). */
+export const sameKeystore = (a: { location?: string; alias?: string } | undefined, b: { location?: string; alias?: string } | undefined) =>
+  normalizeConfigPath(a?.location ?? '') === normalizeConfigPath(b?.location ?? '') && (a?.alias ?? '') === (b?.alias ?? '');
+
+/** Two plan targets that would write the same values. */
+export const sameTarget = (a: KeystoreTarget, b: KeystoreTarget) => a.absPath === b.absPath && a.alias === b.alias && a.password === b.password && a.keyPassword === b.keyPassword && a.type === b.type;
+
+/**
+ * sec.policy's change for the secPolicy target, or undefined with a warning when there is none to
+ * make: the file is missing, or it has no keystore entry (`noKeystore(rel)` says so, in the planner's words).
+ */
+export function changeSecPolicy(layout: HomeLayout, files: Map<string, Buffer>, target: KeystoreTarget, warnings: string[], noKeystore: (rel: string) => string): FileChange | undefined {
+  const rel = layout.files.secPolicy;
+  const bytes = rel ? files.get(rel) : undefined;
+  if (!rel || !bytes) {
+    warnings.push(`secPolicy: ${layout.confDir}/sec.policy is missing; nothing changed`);
+    return undefined;
+  }
+  const { text, encoding } = decodedText(bytes, rel);
+  if (!parsePolicy(text, rel).keystore) {
+    warnings.push(noKeystore(rel));
+    return undefined;
+  }
+  const r = patchSecPolicy(text, rel, target);
+  warnings.push(...r.warnings);
+  return finish(rel, bytes, text, encoding, r.edits, (t) => readSecPolicy(t, rel)).change;
+}
