@@ -23,7 +23,7 @@ import { currentSettings, verifyHome } from '../cli/commands/verify';
 import type { CliIo } from '../cli/io';
 import type { Out } from '../cli/output';
 import { FUNCTION_INFO, KEY_FUNCTIONS, describeCurrent, functionChoices, functionsOf } from './functions';
-import { askKeystore, planPath, type WizardKeystore } from './keystore-step';
+import { askKeystore, type WizardKeystore } from './keystore-step';
 import type { Plan } from '../plan/plan';
 import { livePlan, planJson, proposeEnvNames, savedPlan, type Answers } from './plan-out';
 import type { Prompter } from './prompter';
@@ -123,7 +123,7 @@ export async function runSetup(ctx: WizardContext, opts: SetupOptions): Promise<
 
   // 4. The keystore that encrypts internal data.
   if (carbon) {
-    const change = plannerLib().internalKeystoreChange(carbon, targetsOf(answers, layout.home));
+    const change = plannerLib().internalKeystoreChange(carbon, targetsOf(answers));
     if (change) {
       const viaPrimary = !carbon.internal;
       tell('');
@@ -290,12 +290,12 @@ async function chooseFunctions(ctx: WizardContext, available: KsFunction[], keys
   return functions;
 }
 
-function targetsOf(a: Answers, home: string): Targets {
+function targetsOf(a: Answers): Targets {
   const t: Targets = {};
   for (const [f, name] of Object.entries(a.functions) as Array<[KsFunction, string]>) {
     const k = a.keystores.find((x) => x.name === name)!;
-    const rel = planPath(home, k.absPath);
-    t[f] = { name, absPath: k.absPath, homeRelPath: rel === k.absPath ? null : rel, type: k.type, password: k.password, alias: k.alias, keyPassword: k.keyPassword ?? k.password };
+    // k.path is planPath(home, absPath): relative when inside the home, else absPath itself.
+    t[f] = { name, absPath: k.absPath, homeRelPath: k.path === k.absPath ? null : k.path, type: k.type, password: k.password, alias: k.alias, keyPassword: k.keyPassword ?? k.password };
   }
   return t;
 }
