@@ -62,6 +62,12 @@ interface Case {
 const conf = (c: Ctx, rel: string) => path.join(c.home, 'conf', rel);
 const edit = (file: string, fn: (s: string) => string) => fs.writeFileSync(file, fn(fs.readFileSync(file, 'latin1')), 'latin1');
 const applyArgs = (c: Ctx) => ['apply', '--plan', c.plan, c.home, '--yes', '--json'];
+/** basePlan() with some fields of its one keystore, newks, set to other values. */
+const newksWith = (fields: Record<string, unknown>) => {
+  const p = basePlan();
+  Object.assign(p.keystores.newks, fields);
+  return p;
+};
 const NEW_LOCATION = '${carbon.home}/repository/resources/security/new.jks';
 
 function appliedCarbon(c: Ctx): string {
@@ -324,33 +330,21 @@ const cases: Case[] = [
   },
   {
     name: 'an alias that is not in the keystore',
-    plan: (() => {
-      const p = basePlan();
-      p.keystores.newks.alias = 'nosuchkey';
-      return p;
-    })(),
+    plan: newksWith({ alias: 'nosuchkey' }),
     code: 1,
     error: 'ALIAS_MISSING',
     says: [/nosuchkey/],
   },
   {
     name: 'an alias that is a trusted certificate, not a key',
-    plan: (() => {
-      const p = basePlan();
-      p.keystores.newks.alias = 'partner';
-      return p;
-    })(),
+    plan: newksWith({ alias: 'partner' }),
     code: 1,
     error: 'ALIAS_NOT_KEY',
     says: [/partner/],
   },
   {
     name: 'an expired certificate without allowExpired',
-    plan: (() => {
-      const p = basePlan();
-      p.keystores.newks.alias = 'old';
-      return p;
-    })(),
+    plan: newksWith({ alias: 'old' }),
     code: 1,
     error: 'CERT_EXPIRED',
     says: [/expired/i, /CN=old/],
@@ -431,11 +425,7 @@ const cases: Case[] = [
   },
   {
     name: 'an unknown key in a keystore ("passwrd")',
-    plan: (() => {
-      const p = basePlan();
-      p.keystores.newks.passwrd = 'x';
-      return p;
-    })(),
+    plan: newksWith({ passwrd: 'x' }),
     code: 1,
     error: 'PLAN_INVALID',
     says: [/passwrd/, /unknown key/i],
@@ -498,11 +488,7 @@ const cases: Case[] = [
   },
   {
     name: 'an empty password string',
-    plan: (() => {
-      const p = basePlan();
-      p.keystores.newks.password = '';
-      return p;
-    })(),
+    plan: newksWith({ password: '' }),
     code: 1,
     error: 'PLAN_INVALID',
     says: [/password/, /empty/],
@@ -524,11 +510,7 @@ const cases: Case[] = [
   {
     name: 'a keystore path that climbs out of HOME with ..',
     setup: (c) => fs.copyFileSync(c.ks.jks, path.join(c.dir, 'outside.jks')),
-    plan: (() => {
-      const p = basePlan();
-      p.keystores.newks.path = 'repository/resources/security/../../../../outside.jks';
-      return p;
-    })(),
+    plan: newksWith({ path: 'repository/resources/security/../../../../outside.jks' }),
     code: 1,
     error: 'PLAN_INVALID',
     says: [/climbs out of HOME/],
@@ -536,11 +518,7 @@ const cases: Case[] = [
   {
     name: 'a keystore path ../outside.jks (relative, just above HOME)',
     setup: (c) => fs.copyFileSync(c.ks.jks, path.join(c.dir, 'outside.jks')),
-    plan: (() => {
-      const p = basePlan();
-      p.keystores.newks.path = '../outside.jks';
-      return p;
-    })(),
+    plan: newksWith({ path: '../outside.jks' }),
     code: 1,
     error: 'PLAN_INVALID',
     says: [/climbs out of HOME/],
@@ -581,11 +559,7 @@ const cases: Case[] = [
       c.home = uni;
       fs.renameSync(path.join(uni, SECURITY, 'new.jks'), path.join(uni, SECURITY, 'new key ü 家.jks'));
     },
-    plan: (() => {
-      const p = basePlan();
-      p.keystores.newks.path = `${SECURITY}/new key ü 家.jks`;
-      return p;
-    })(),
+    plan: newksWith({ path: `${SECURITY}/new key ü 家.jks` }),
     code: 0,
     check: (c, r) => {
       expectApplied(c, r);
