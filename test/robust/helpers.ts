@@ -4,15 +4,14 @@
  * administrator runs it. Nothing is ever written into ../shared.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { copyHome } from '../helpers/home';
+import { CLI, REPO, copyHome, sha256 } from '../helpers/home';
 import { exportCert, genKeyPair, importTrusted } from '../helpers/keytool';
 
-export const REPO = path.resolve(__dirname, '../..');
-export const BIN = path.join(REPO, 'bin', 'wso2-keystore.js');
+export { REPO };
+export const BIN = CLI;
 
 /** Store password: regex and XML specials, so a leak through a regex or an unescaped XML write shows. */
 export const STORE_PW = `p@$$(w0rd)*&<"'`;
@@ -71,8 +70,6 @@ export function makeHome(ks: Keystores, fixture = 'ei-6.2.0', parent?: string, n
   for (const f of [ks.jks, ks.p12, ks.jceks]) fs.copyFileSync(f, path.join(sec, path.basename(f)));
   return home;
 }
-
-export const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /** Every entry under `root`: files by sha256, symlinks by target, folders by name. `.wso2-keystore` included. */
 export function hashTree(root: string): Record<string, string> {
