@@ -18,7 +18,8 @@
  * A run that fails does not fail the build (the CLI works without a cache); it is reported.
  * `node scripts/code-cache.js --check` lists the caches and what each run did.
  */
-const { spawnSync, spawn } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
+const { method, promptIn, spawnOnTerminal } = require('./bench/pty');
 const { cpSync, copyFileSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join, relative } = require('node:path');
@@ -51,53 +52,31 @@ function runEnv() {
 
 /** The wizard on a pseudo-terminal until its first prompt, then Ctrl-C (it exits 130 and bin/ writes). */
 function wizardOnTerminal(home, cwd, env) {
-  const PROMPT = /(^|\n)\s*\?\s+\S/;
-  const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78]/g;
   const termEnv = { ...env, TERM: 'xterm-256color' };
   delete termEnv.NO_COLOR;
   return new Promise((resolve) => {
     let seen = '';
     let sent = false;
-    let pty = null;
-    try {
-      pty = require('node-pty');
-    } catch {
-      /* util-linux script instead */
-    }
-    let child;
-    let write;
+    const term = spawnOnTerminal(
+      { cmd: process.execPath, args: [CLI, 'setup', home], cwd, env: termEnv },
+      {
+        onData: (d) => {
+          seen += String(d);
+          if (!sent && promptIn(seen)) {
+            sent = true;
+            term.write('\x03');
+          }
+        },
+        onExit: (code) => {
+          clearTimeout(timer);
+          resolve({ ok: sent && code === 130, how: `${method()}, exit ${code}` });
+        },
+      },
+    );
     const timer = setTimeout(() => {
-      try {
-        child.kill();
-      } catch {
-        /* gone */
-      }
+      term.kill();
       resolve({ ok: false, how: 'no prompt within 20 s' });
     }, 20000);
-    const onData = (d) => {
-      seen += String(d);
-      if (!sent && PROMPT.test(seen.replace(ANSI, ''))) {
-        sent = true;
-        write('\x03');
-      }
-    };
-    const onExit = (code) => {
-      clearTimeout(timer);
-      resolve({ ok: sent && code === 130, how: `${pty ? 'node-pty' : 'script'}, exit ${code}` });
-    };
-    if (pty) {
-      child = pty.spawn(process.execPath, [CLI, 'setup', home], { name: 'xterm-256color', cols: 120, rows: 40, cwd, env: termEnv });
-      write = (s) => child.write(s);
-      child.onData(onData);
-      child.onExit(({ exitCode }) => onExit(exitCode));
-    } else {
-      const quoted = [process.execPath, CLI, 'setup', home].map((a) => `'${String(a).replace(/'/g, `'\\''`)}'`).join(' ');
-      child = spawn('script', ['-q', '-e', '-c', quoted, '/dev/null'], { cwd, env: termEnv, stdio: ['pipe', 'pipe', 'pipe'] });
-      write = (s) => child.stdin.write(s);
-      child.stdout.on('data', onData);
-      child.on('error', () => onExit(-1));
-      child.on('exit', (code) => onExit(code));
-    }
   });
 }
 

@@ -23,46 +23,63 @@ function loadPty() {
 
 const method = () => (loadPty() ? 'node-pty' : 'script -q');
 
+/** Whether `output` (a program's output so far) has drawn a prompt. */
+const promptIn = (output) => PROMPT.test(output.replace(ANSI, ''));
+
+/**
+ * Spawns `cmd args` on a pseudo-terminal (node-pty, else `script -q`). `onData` gets its output,
+ * `onExit` its exit code (-1 when it could not be started). Returns { write(s), kill() }.
+ */
+function spawnOnTerminal({ cmd, args, cwd, env }, { onData, onExit }) {
+  const pty = loadPty();
+  if (pty) {
+    const p = pty.spawn(cmd, args, { name: 'xterm-256color', cols: 120, rows: 40, cwd, env });
+    p.onData(onData);
+    p.onExit(({ exitCode }) => onExit(exitCode));
+    return {
+      write: (s) => p.write(s),
+      kill: () => {
+        try {
+          p.kill();
+        } catch {
+          /* already gone */
+        }
+      },
+    };
+  }
+  const quoted = [cmd, ...args].map((a) => `'${String(a).replace(/'/g, `'\\''`)}'`).join(' ');
+  const c = spawn('script', ['-q', '-e', '-c', quoted, '/dev/null'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  c.stdout.on('data', onData);
+  c.on('error', () => onExit(-1));
+  c.on('exit', onExit);
+  return { write: (s) => c.stdin.write(s), kill: () => c.kill('SIGKILL') };
+}
+
 /** Resolves with ms from spawn to the first prompt; rejects on exit or timeout before it. */
 function timeToPrompt({ cmd, args, cwd, env, timeoutMs = 20000, label }) {
   return new Promise((resolve, reject) => {
-    const pty = loadPty();
     let seen = '';
     let done = false;
-    let kill;
     const t0 = process.hrtime.bigint();
     const finish = (err) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      kill();
+      term.kill();
       if (err) reject(err);
       else resolve(ms);
     };
-    const onData = (d) => {
-      seen += String(d);
-      if (PROMPT.test(seen.replace(ANSI, ''))) finish(null);
-    };
-    const onExit = (code) => finish(new Error(`${label}: exited (${code}) before a prompt; output:\n${seen.replace(ANSI, '').slice(-1500)}`));
-    if (pty) {
-      const p = pty.spawn(cmd, args, { name: 'xterm-256color', cols: 120, rows: 40, cwd, env });
-      kill = () => {
-        try {
-          p.kill();
-        } catch {
-          /* already gone */
-        }
-      };
-      p.onData(onData);
-      p.onExit(({ exitCode }) => onExit(exitCode));
-    } else {
-      const quoted = [cmd, ...args].map((a) => `'${String(a).replace(/'/g, `'\\''`)}'`).join(' ');
-      const c = spawn('script', ['-q', '-e', '-c', quoted, '/dev/null'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
-      kill = () => c.kill('SIGKILL');
-      c.stdout.on('data', onData);
-      c.on('exit', onExit);
-    }
+    const term = spawnOnTerminal(
+      { cmd, args, cwd, env },
+      {
+        onData: (d) => {
+          seen += String(d);
+          if (promptIn(seen)) finish(null);
+        },
+        onExit: (code) => finish(new Error(`${label}: exited (${code}) before a prompt; output:\n${seen.replace(ANSI, '').slice(-1500)}`)),
+      },
+    );
     const timer = setTimeout(() => finish(new Error(`${label}: no prompt within ${timeoutMs} ms; output:\n${seen.replace(ANSI, '').slice(-1500)}`)), timeoutMs);
   });
 }
@@ -70,4 +87,4 @@ function timeToPrompt({ cmd, args, cwd, env, timeoutMs = 20000, label }) {
 /** Wait for a killed child to be reaped before the next run, so runs do not overlap. */
 const settle = () => new Promise((r) => setTimeout(r, 50));
 
-module.exports = { timeToPrompt, method, settle };
+module.exports = { timeToPrompt, spawnOnTerminal, promptIn, method, settle };

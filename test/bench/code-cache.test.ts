@@ -61,9 +61,9 @@ const plain = (r: Run): Run => ({ ...r, stderr: r.stderr.replace(/^code cache: .
 beforeAll(() => {
   ensureBuilt(); // dist/ (tsc), for the WSO2KS_NO_BUNDLE run
   root = mkdtempSync(join(tmpdir(), 'wso2-ks-code-cache-'));
-  for (const d of ['bin', 'scripts']) mkdirSync(join(root, d));
+  for (const d of ['bin', 'scripts', 'scripts/bench']) mkdirSync(join(root, d));
   copyFileSync(join(REPO, 'bin', 'wso2-keystore.js'), join(root, 'bin', 'wso2-keystore.js'));
-  for (const f of ['bundle.js', 'code-cache.js']) copyFileSync(join(REPO, 'scripts', f), join(root, 'scripts', f));
+  for (const f of ['bundle.js', 'code-cache.js', 'bench/pty.js']) copyFileSync(join(REPO, 'scripts', f), join(root, 'scripts', f));
   copyFileSync(join(REPO, 'package.json'), join(root, 'package.json'));
   for (const d of ['src', 'node_modules', 'templates', 'samples']) symlinkSync(join(REPO, d), join(root, d));
   // dist/: tsc's output shared (read only here), the bundle the copy's own.
