@@ -31,6 +31,8 @@ export interface FsOps {
   mkdir(path: string, mode: number): Promise<void>;
   /** Remove a folder and everything in it; no error if it is missing. */
   rmTree(path: string): Promise<void>;
+  /** Remove an empty folder; fails (ENOTEMPTY) if anything is in it, whatever was there a moment before. */
+  rmdir(path: string): Promise<void>;
   readdir(path: string): Promise<string[]>;
   stat(path: string): Promise<Stats>;
   lstat(path: string): Promise<Stats>;
@@ -70,6 +72,7 @@ export const realFsOps: FsOps = {
     await fsp().mkdir(p, { mode: m });
   },
   rmTree: (p) => fsp().rm(p, { recursive: true, force: true }),
+  rmdir: (p) => fsp().rmdir(p),
   readdir: (p) => fsp().readdir(p),
   stat: (p) => fsp().stat(p),
   lstat: (p) => fsp().lstat(p),

@@ -46,15 +46,17 @@ export async function ensureStateDirs(home: string, fs: FsOps): Promise<string[]
 
 /**
  * Removes the state folders a run created, innermost first, where they are empty — only when the run
- * created `.wso2-keystore/` itself (a home that had one keeps its layout). Best effort.
+ * created `.wso2-keystore/` itself (a home that had one keeps its layout). Best effort. rmdir, which
+ * refuses a folder that is not empty, rather than a look then a recursive remove: another run may
+ * create its lock or checkpoint in between, and that must never be taken with the folder.
  */
 export async function removeIfEmpty(dirs: readonly string[], fs: FsOps): Promise<void> {
   if (dirs.length === 0 || dirs[0] !== stateDir(path.dirname(dirs[0]))) return;
   for (const dir of [...dirs].reverse()) {
     try {
-      if ((await fs.readdir(dir)).length === 0) await fs.rmTree(dir);
+      await fs.rmdir(dir);
     } catch {
-      return;
+      return; // not empty (or already gone): leave it, and its parent
     }
   }
 }

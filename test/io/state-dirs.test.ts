@@ -1,7 +1,8 @@
 /** A run that keeps nothing leaves no trace: no .wso2-keystore folder after a failed apply or a lock clean-up. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { applyTransaction, withLock } from '../../src/io';
+import { applyTransaction, realFsOps, withLock } from '../../src/io';
+import { backupsDir, removeIfEmpty, stateDir } from '../../src/io/paths';
 import { makeHome, plannedWrites, removeHome, snapshot } from './helpers';
 
 let home: string;
@@ -25,4 +26,14 @@ test('a lock taken and released on a fresh home leaves no state folder; an exist
   await applyTransaction(home, plannedWrites(home), { command: 'apply', notes: [] }, { signals: 'throw' });
   await withLock(home, async () => {});
   expect(fs.readdirSync(path.join(home, '.wso2-keystore', 'backups'))).toHaveLength(1);
+});
+
+test('the clean-up never takes what another run put in the folders meanwhile (its lock, its checkpoint)', async () => {
+  fs.mkdirSync(backupsDir(home), { recursive: true });
+  fs.writeFileSync(path.join(stateDir(home), 'lock'), 'another run');
+  // A folder listing taken just before the other run wrote its lock: empty.
+  const racing = { ...realFsOps, readdir: async () => [] };
+  await removeIfEmpty([stateDir(home), backupsDir(home)], racing);
+  expect(fs.readFileSync(path.join(stateDir(home), 'lock'), 'utf8')).toBe('another run');
+  expect(fs.existsSync(backupsDir(home))).toBe(false); // empty: removed
 });
