@@ -14,16 +14,16 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, constants, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, copyHome, ensureBuilt, REPO } from '../helpers/home';
+import { bundleIsCurrent, CLI, copyHome, ensureBuilt, REPO } from '../helpers/home';
 
 let work: string;
 let home: string;
 
 beforeAll(() => {
-  ensureBuilt();
+  ensureBuilt({ bundle: true });
   work = mkdtempSync(join(tmpdir(), 'wso2-ks-loads-'));
   home = copyHome('apim-2.2.0', work);
-});
+}, 180_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Runs the CLI with a preload that writes process.moduleLoadList at exit. */
@@ -41,6 +41,7 @@ function loadsOf(args: string[], env: Record<string, string> = {}): { modules: s
 
 test('the bundle is what bin/ runs here (else this test would measure dist/)', () => {
   expect(readFileSync(join(REPO, 'dist', 'bundle', 'cli', 'entry.js'), 'utf8')).toContain('lazy-child-process');
+  expect(bundleIsCurrent()).toBe(true); // else bin/ falls back to dist/
 });
 
 test('scan loads neither node:crypto nor node:child_process, and prints what dist/ prints', () => {

@@ -47,7 +47,12 @@ export function hashTree(home: string, withState = false): Record<string, string
   return out;
 }
 
-export function ensureBuilt(): void {
+/**
+ * dist/ (tsc's output) as new as src/. With `bundle`, dist/bundle too (scripts/bundle.js, as `npm run
+ * build` makes it): bin/ takes the bundle only when it is at least as new as dist/cli/main.js, so a
+ * test that must run the bundle rebuilds it after a tsc run here.
+ */
+export function ensureBuilt(opts: { bundle?: boolean } = {}): void {
   const main = join(REPO, 'dist', 'cli', 'main.js');
   const stale = () => {
     if (!existsSync(main)) return true;
@@ -55,6 +60,13 @@ export function ensureBuilt(): void {
     return listFiles(join(REPO, 'src')).some((f) => statSync(join(REPO, 'src', f)).mtimeMs > built);
   };
   if (stale()) execFileSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO, 'tsconfig.build.json')], { stdio: 'pipe' });
+  if (opts.bundle && !bundleIsCurrent()) execFileSync(process.execPath, [join(REPO, 'scripts', 'bundle.js')], { stdio: 'pipe' });
+}
+
+/** Whether bin/ runs the bundle: it exists and is at least as new as dist/cli/main.js. */
+export function bundleIsCurrent(): boolean {
+  const entry = join(REPO, 'dist', 'bundle', 'cli', 'entry.js');
+  return existsSync(entry) && statSync(entry).mtimeMs >= statSync(join(REPO, 'dist', 'cli', 'main.js')).mtimeMs;
 }
 
 export interface CliResult {
