@@ -27,14 +27,13 @@ import type { KeystoreTarget, SettingEdit } from '../edit/types';
 import { setElementText, type XmlEditContext } from '../edit/xml-edit';
 import type { HomeLayout } from '../home/layout';
 import { scanHome, type Reference } from '../scan/scan';
-import { encodeText } from '../text/codec';
 import { decodedText } from './decoded';
-import { applyEdits, lineIndex } from '../text/patcher';
+import { lineIndex } from '../text/patcher';
 import { attr, parseXml, type XmlElement } from '../xml/document';
 import { cipherTextBase, withVaultSecrets } from './cipher-text';
-import { sameTarget } from './common';
+import { finish, sameTarget } from './common';
 import { readTomlSettings } from './plan-toml';
-import type { ChangeSet, FileChange, KsFunction, SettingChange } from './types';
+import type { ChangeSet, FileChange, KsFunction } from './types';
 
 export interface AlsoUpdateOptions {
   mode: 'none' | 'sameFile';
@@ -192,12 +191,10 @@ interface FileResult {
   warnings: string[];
 }
 
-function fileChange(rel: string, before: Buffer, text: string, encoding: 'utf8' | 'latin1', edits: SettingEdit[], reparse?: (t: string) => unknown): FileChange {
-  const after = applyEdits(text, edits);
-  if (after !== text && reparse) reparse(after);
-  const lines = lineIndex(text);
-  const changes: SettingChange[] = [...edits].sort((a, b) => a.start - b.start).map((e) => ({ line: lines(e.start), setting: e.setting, from: e.from, to: e.to, secret: e.secret, function: 'other' }));
-  return { path: rel, before, after: after === text ? before : encodeText(after, encoding, rel), changes, notes: changes.length ? [`${rel}: moved to the new keystore with "alsoUpdate": "sameFile"`] : [] };
+/** The change of a file the references live in; its edits all serve 'other'. */
+function fileChange(rel: string, before: Buffer, text: string, encoding: 'utf8' | 'latin1', edits: SettingEdit[], reparse: (t: string) => unknown = () => undefined): FileChange {
+  const { change } = finish(rel, before, text, encoding, edits, reparse);
+  return { ...change, notes: change.changes.length ? [`${rel}: moved to the new keystore with "alsoUpdate": "sameFile"`] : [] };
 }
 
 const PASSWORD_SIBLINGS = (name: string) => {
