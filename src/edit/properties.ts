@@ -10,7 +10,7 @@
  * Does not handle: keys with escaped separators, and values continued over several lines with a
  * trailing backslash (neither appears in the WSO2 files we edit); such a key is reported missing.
  */
-import { eolOf, lineAt, type TextEdit } from '../text/patcher';
+import { eolOf, lineAt, lineIndex, type TextEdit } from '../text/patcher';
 
 export function escapePropertyValue(v: string): string {
   let out = '';
@@ -50,19 +50,22 @@ export interface PropertyEntry {
 
 const LINE_RE = /^[ \t\f]*([^#!\s=:][^=:\s]*)[ \t\f]*[=:]?[ \t\f]*(.*?)\r?$/gm;
 
-/** Every key/value line, in order (comments and blank lines skipped). */
-export function readProperties(text: string): PropertyEntry[] {
-  const out: PropertyEntry[] = [];
+/** Key/value lines, in order (comments and blank lines skipped): key, raw value and its offsets. */
+function* propertyLines(text: string): Generator<{ key: string; raw: string; at: number; valueStart: number }> {
   const re = new RegExp(LINE_RE.source, 'gm');
   for (let m = re.exec(text); m; m = re.exec(text)) {
     if (m[0].length === 0) {
       re.lastIndex++;
       continue;
     }
-    const valueStart = m.index + m[0].length - m[2].length - (m[0].endsWith('\r') ? 1 : 0);
-    out.push({ key: m[1], raw: m[2], value: unescapePropertyValue(m[2]), line: lineAt(text, m.index), valueStart, valueEnd: valueStart + m[2].length });
+    yield { key: m[1], raw: m[2], at: m.index, valueStart: m.index + m[0].length - m[2].length - (m[0].endsWith('\r') ? 1 : 0) };
   }
-  return out;
+}
+
+/** Every key/value line, in order (comments and blank lines skipped). */
+export function readProperties(text: string): PropertyEntry[] {
+  const lines = lineIndex(text);
+  return [...propertyLines(text)].map((p) => ({ key: p.key, raw: p.raw, value: unescapePropertyValue(p.raw), line: lines(p.at), valueStart: p.valueStart, valueEnd: p.valueStart + p.raw.length }));
 }
 
 export interface PropertyEdit extends TextEdit {
@@ -70,9 +73,10 @@ export interface PropertyEdit extends TextEdit {
   from: string;
 }
 
+/** The first line of `key` (no other line is decoded or numbered). */
 export function findProperty(text: string, key: string): { valueStart: number; valueEnd: number; value: string } | undefined {
-  const e = readProperties(text).find((p) => p.key === key);
-  return e && { valueStart: e.valueStart, valueEnd: e.valueEnd, value: e.raw };
+  for (const p of propertyLines(text)) if (p.key === key) return { valueStart: p.valueStart, valueEnd: p.valueStart + p.raw.length, value: p.raw };
+  return undefined;
 }
 
 export function setProperty(text: string, key: string, value: string): PropertyEdit | null {

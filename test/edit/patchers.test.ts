@@ -8,6 +8,7 @@ import { KsError } from '../../src/errors';
 import { internalKeystoreChange } from '../../src/changes/plan-changes';
 import { patchCarbonXml, readCarbonXml } from '../../src/edit/carbon';
 import { patchCatalina, readCatalina } from '../../src/edit/catalina';
+import { findProperty, readProperties, setProperty } from '../../src/edit/properties';
 import { patchSecPolicy } from '../../src/edit/sec-policy';
 import type { KeystoreTarget } from '../../src/edit/types';
 import { decodeText } from '../../src/text/codec';
@@ -146,5 +147,22 @@ describe('sec.policy', () => {
     const { text } = read(rel);
     const after = applyEdits(text, patchSecPolicy(text, rel, target({ homeRelPath: null, absPath: '/etc/pki/k.p12' })).edits);
     expect(after.split('\n')[0]).toBe('keystore "file:/etc/pki/k.p12", "PKCS12";');
+  });
+});
+
+describe('.properties', () => {
+  const text = '# a comment\r\n\r\nk1=a\\u00e9\r\n  k2 : b\r\n! another\r\nk1=second\r\n';
+  it('reads every key/value line with its line number, value unescaped', () => {
+    expect(readProperties(text).map((p) => [p.key, p.raw, p.value, p.line, text.slice(p.valueStart, p.valueEnd)])).toEqual([
+      ['k1', 'a\\u00e9', 'aé', 3, 'a\\u00e9'],
+      ['k2', 'b', 'b', 4, 'b'],
+      ['k1', 'second', 'second', 6, 'second'],
+    ]);
+  });
+  it('finds and sets the first line of a key', () => {
+    const f = findProperty(text, 'k1')!;
+    expect(text.slice(f.valueStart, f.valueEnd)).toBe('a\\u00e9');
+    expect(findProperty(text, 'k3')).toBeUndefined();
+    expect(setProperty(text, 'k1', 'x')).toMatchObject({ start: f.valueStart, end: f.valueEnd, text: 'x', line: 3, from: 'a\\u00e9' });
   });
 });
