@@ -2,21 +2,20 @@
  * What the wizard says about each function, which ones a home has (from the same readers verify and
  * the planner use), and the defaults: primary + tls + axis2 where present, never internal.
  */
-import type { KsFunction } from '../changes/types';
+import { FUNCTIONS, type KsFunction } from '../changes/types';
 import { normalizeConfigPath } from '../edit/paths';
 import type { CurrentSetting } from '../edit/types';
 import type { Choice } from './prompter';
 
-export const FUNCTION_INFO: Record<KsFunction, { label: string; explain: string }> = {
-  primary: { label: 'primary', explain: 'the server\'s signing key: tokens, messages (carbon.xml KeyStore)' },
-  internal: { label: 'internal', explain: 'encrypts stored secrets, via the Crypto Service (carbon.xml InternalKeyStore)' },
-  tls: { label: 'tls', explain: 'HTTPS of the management console and services (Tomcat connector)' },
-  axis2: { label: 'axis2', explain: 'HTTPS of the ESB / gateway transport (axis2 listener and sender)' },
-  secPolicy: { label: 'secPolicy', explain: 'whose signed code Java\'s security manager trusts (sec.policy); keep with primary' },
-  truststore: { label: 'truststore', explain: 'the certificates this server trusts when it calls others' },
+export const FUNCTION_INFO: Record<KsFunction, { explain: string }> = {
+  primary: { explain: 'the server\'s signing key: tokens, messages (carbon.xml KeyStore)' },
+  internal: { explain: 'encrypts stored secrets, via the Crypto Service (carbon.xml InternalKeyStore)' },
+  tls: { explain: 'HTTPS of the management console and services (Tomcat connector)' },
+  axis2: { explain: 'HTTPS of the ESB / gateway transport (axis2 listener and sender)' },
+  secPolicy: { explain: 'whose signed code Java\'s security manager trusts (sec.policy); keep with primary' },
+  truststore: { explain: 'the certificates this server trusts when it calls others' },
 };
 
-const ORDER: KsFunction[] = ['primary', 'internal', 'tls', 'axis2', 'secPolicy', 'truststore'];
 export const DEFAULT_FUNCTIONS: KsFunction[] = ['primary', 'tls', 'axis2'];
 /** Functions that need a private key (the others only read certificates). */
 export const KEY_FUNCTIONS: KsFunction[] = ['primary', 'internal', 'tls', 'axis2', 'secPolicy'];
@@ -26,7 +25,7 @@ export type Settings = Array<CurrentSetting & { path: string }>;
 /** The functions this home has a setting for, in display order. */
 export function functionsOf(settings: Settings): KsFunction[] {
   const present = new Set(settings.map((s) => s.function));
-  return ORDER.filter((f) => present.has(f));
+  return FUNCTIONS.filter((f) => present.has(f));
 }
 
 /**
@@ -41,7 +40,7 @@ export function functionChoices(available: KsFunction[], opts: { haveKey: boolea
     const needsKey = KEY_FUNCTIONS.includes(f);
     const extra = f === 'primary' && opts.primaryEncrypts ? '; on this home it also encrypts internal data' : '';
     return {
-      name: `${FUNCTION_INFO[f].label.padEnd(10)}  ${FUNCTION_INFO[f].explain}${extra}`,
+      name: `${f.padEnd(10)}  ${FUNCTION_INFO[f].explain}${extra}`,
       short: f,
       value: f,
       checked: DEFAULT_FUNCTIONS.includes(f) && (!needsKey || opts.haveKey),
@@ -63,7 +62,7 @@ export function describeCurrent(settings: Settings): string {
     g.where.push(`${s.path}:${s.line}`);
     groups.set(key, g);
   }
-  const order = (f: string) => ORDER.indexOf(f as KsFunction);
+  const order = (f: string) => FUNCTIONS.indexOf(f as KsFunction);
   const rows = [...groups.values()]
     .sort((a, b) => order(a.s.function) - order(b.s.function))
     .map(({ s, where }) => {
