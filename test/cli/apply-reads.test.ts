@@ -101,7 +101,7 @@ describeWithKeytool('apply reads each keystore and each listed file once (ei-6.2
 describe('the plan file', () => {
   beforeAll(() => ensureBuilt());
 
-  it('is read once, and one that cannot be read is PLAN_INVALID with the reason', () => {
+  it('that cannot be read is PLAN_INVALID with the reason', () => {
     const home = copyHome('ei-6.2.0');
     const missing = runCli(['apply', '--plan', join(home, 'no-such-plan.json'), home, '--dry-run', '--json']);
     expect(missing.code).toBe(1);
