@@ -4,7 +4,6 @@
  * EndpointConfig.properties) get the new path (in their own style) and password, with minimal edits;
  * without the option they are listed; generated files on toml homes are left to deployment.toml.
  */
-import { structuredPatch } from 'diff';
 import { collectAlsoUpdate } from '../../src/changes/also-update';
 import type { ChangeSet } from '../../src/changes/types';
 import { readProperties } from '../../src/edit/properties';
@@ -12,7 +11,7 @@ import { readHomeFiles } from '../../src/home/read-files';
 import { parseXml, select } from '../../src/xml/document';
 import { planChanges } from '../../src/changes/plan-changes';
 import { detectHome } from '../../src/home/layout';
-import { copyHome } from '../helpers/home';
+import { copyHome, removedLines } from '../helpers/home';
 import { target } from '../toml-homes/helpers';
 
 const NEW = 'N3w&pw<"';
@@ -36,8 +35,7 @@ async function run(fx: string, mode: 'none' | 'sameFile', fns: string[], opts: {
 const after = (cs: ChangeSet, rel: string) => cs.files.find((f) => f.path === rel)?.after.toString('utf8');
 const changedLines = (cs: ChangeSet, rel: string) => {
   const f = cs.files.find((x) => x.path === rel)!;
-  const p = structuredPatch('a', 'b', f.before.toString('utf8'), f.after.toString('utf8'), '', '', { context: 0 });
-  return p.hunks.flatMap((h) => h.lines.filter((l) => l.startsWith('-')).map((_, i) => h.oldStart + i));
+  return removedLines(f.before.toString('utf8'), f.after.toString('utf8'));
 };
 
 describe('APIM 2.2.0 with "alsoUpdate": "sameFile"', () => {

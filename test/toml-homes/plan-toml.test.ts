@@ -6,7 +6,6 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { structuredPatch } from 'diff';
 import { parse } from 'smol-toml';
 import { readTomlSettings } from '../../src/changes/plan-toml';
 import type { Targets } from '../../src/changes/plan-changes';
@@ -14,7 +13,7 @@ import type { ChangeSet } from '../../src/changes/types';
 import type { KeystoreTarget } from '../../src/edit/types';
 import { detectHome, type HomeLayout } from '../../src/home/layout';
 import { readHomeFiles } from '../../src/home/read-files';
-import { copyHome } from '../helpers/home';
+import { copyHome, removedLines as allRemovedLines } from '../helpers/home';
 import { plan, target } from './helpers';
 
 const TOML = 'repository/conf/deployment.toml';
@@ -29,20 +28,7 @@ const TABLE = { primary: 'keystore.primary', internal: 'keystore.internal', tls:
 function removedLines(before: string, after: string): number[] {
   const last = before.split('\n').length;
   const keptLast = !before.endsWith('\n') && after.includes(`${before.split('\n')[last - 1]}\n`);
-  return rawRemovedLines(before, after).filter((n) => !(n === last && keptLast));
-}
-
-function rawRemovedLines(before: string, after: string): number[] {
-  const p = structuredPatch('a', 'b', before, after, '', '', { context: 0 });
-  const out: number[] = [];
-  for (const h of p.hunks) {
-    let old = h.oldStart;
-    for (const l of h.lines) {
-      if (l.startsWith('-')) out.push(old++);
-      else if (!l.startsWith('+')) old++;
-    }
-  }
-  return out;
+  return allRemovedLines(before, after).filter((n) => !(n === last && keptLast));
 }
 
 const tableIn = (obj: unknown, table: string) => table.split('.').reduce<unknown>((n, p) => (n as Record<string, unknown> | undefined)?.[p], obj) as Record<string, unknown> | undefined;
