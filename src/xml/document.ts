@@ -115,36 +115,12 @@ export function checkXml(source: string, file?: string): void {
   else parseUncached(source, file, () => false, true);
 }
 
-/**
- * Comment bodies are most of a WSO2 config's bytes (axis2.xml: ~80%), and saxes reads them one
- * character at a time, which is slow in a fresh process (its state machine runs in the interpreter
- * until V8 optimises it). So the text goes to saxes in pieces: wherever saxes itself is in its
- * comment state right after a `<!--` (not inside CDATA, a PI or a DOCTYPE: saxes decides), the
- * body is checked here with native string search and regexes, for exactly what saxes would refuse
- * in it (`--`, a character XML 1.0 does not allow), and skipped; saxes then reads the `-->`.
- * Offsets are saxes' position plus the characters skipped so far. Anything unusual (a body saxes
- * would refuse, an XML 1.1 document, any error) parses again the plain way, so errors and their
- * line numbers are saxes' own.
- */
-/**
- * saxes and the number of its comment state, loaded on first use: most runs never need saxes at
- * all (the fast reader below takes every fixture file), and loading it is a cost on every start.
- */
-let saxes: { Parser: typeof SaxesParser; commentState: number | undefined } | undefined;
-function loadSaxes(): NonNullable<typeof saxes> {
-  if (!saxes) {
-    const Parser = (require('saxes') as typeof import('saxes')).SaxesParser;
-    const probe = new Parser();
-    probe.write('<a><!--');
-    const state = (probe as unknown as { state?: unknown }).state;
-    saxes = { Parser, commentState: typeof state === 'number' ? state : undefined };
-  }
-  return saxes;
-}
-const parserState = (p: SaxesParser): unknown => (p as unknown as { state?: unknown }).state;
+/** saxes, loaded on first use: the fast reader below takes every fixture file, so most runs never need it. */
+let saxesParser: typeof SaxesParser | undefined;
+const loadSaxes = (): typeof SaxesParser => (saxesParser ??= (require('saxes') as typeof import('saxes')).SaxesParser);
+/** Characters XML 1.0 does not allow anywhere, and lone surrogates. */
 // eslint-disable-next-line no-control-regex
-const BAD_COMMENT_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const XML_1_1 = /^\uFEFF?<\?xml[^>]*version\s*=\s*["']1\.1/;
+const BAD_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function parseUncached(source: string, file: string | undefined, keep: ParseXmlOptions['keep'], bare = false): XmlDocument {
   if (/<!DOCTYPE[^>[]*\[[^\]]*<!ENTITY/i.test(source.slice(0, 65536))) {
@@ -298,13 +274,11 @@ function readAttrs(source: string, el: XmlElement, value: (name: string, raw: st
  * The reference reader: saxes, which checks well-formedness in full and whose errors (with line
  * numbers) are what the user sees. It runs when the fast reader below declines a text.
  */
-export function parseSaxes(source: string, file: string | undefined, keep?: ParseXmlOptions['keep'], bare = false, skipComments = true): XmlDocument {
-  const { Parser, commentState: COMMENT_STATE } = loadSaxes();
+export function parseSaxes(source: string, file: string | undefined, keep?: ParseXmlOptions['keep'], bare = false): XmlDocument {
+  const Parser = loadSaxes();
   const parser = new Parser({ position: true });
   const view = new ViewBuilder(source, keep, bare);
-  // Characters of comment bodies not given to saxes, before its current position.
-  let skippedChars = 0;
-  const position = () => parser.position + skippedChars;
+  const position = () => parser.position;
   let failure: Error | null = null;
 
   parser.on('error', (err) => {
@@ -327,26 +301,11 @@ export function parseSaxes(source: string, file: string | undefined, keep?: Pars
   parser.on('closetag', (tag) => view.close(tag.isSelfClosing, position()));
 
   try {
-    let at = 0;
-    if (skipComments && COMMENT_STATE !== undefined && !XML_1_1.test(source.slice(0, 200))) {
-      for (let open = source.indexOf('<!--'); open !== -1 && !failure; open = source.indexOf('<!--', at)) {
-        const body = open + 4;
-        parser.write(source.slice(at, body));
-        at = body;
-        if (parserState(parser) !== COMMENT_STATE) continue; // `<!--` inside CDATA, a PI, …: saxes reads on
-        const close = source.indexOf('--', body);
-        // A body saxes would refuse: let it read this one, and the rest, itself.
-        if (close === -1 || source.charCodeAt(close + 2) !== 0x3e || BAD_COMMENT_CHAR.test(source.slice(body, close))) break;
-        skippedChars += close - body;
-        at = close;
-      }
-    }
-    parser.write(source.slice(at)).close();
+    parser.write(source).close();
   } catch (e) {
     failure = failure ?? (e as Error);
   }
   const doc = failure ? null : view.done();
-  if (!doc && skippedChars > 0) return parseSaxes(source, file, keep, bare, false);
   if (!doc) {
     const msg = failure ? (failure as Error).message : 'no root element';
     const m = /^(?:[^:]*:)?(\d+):(\d+): (.*)$/s.exec(msg);
@@ -425,7 +384,7 @@ function distinctAttrNames(attrs: string): boolean {
 
 export function parseFast(source: string, keep?: ParseXmlOptions['keep'], bare = false): XmlDocument | null {
   // One pass of native regex for characters XML 1.0 does not allow anywhere (and lone surrogates).
-  if (BAD_COMMENT_CHAR.test(source)) return null;
+  if (BAD_CHAR.test(source)) return null;
   const view = new ViewBuilder(source, keep, bare);
   const names: string[] = []; // open elements' names, innermost last (kept or not)
   const len = source.length;

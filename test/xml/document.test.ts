@@ -61,7 +61,7 @@ describe('parseXml', () => {
     expect(() => parseXml(text, 'carbon.xml', { keep: () => false })).toThrow(/malformed/);
   });
 
-  describe('comment bodies read outside saxes', () => {
+  describe('comments, as saxes reads them (the reader of every text the fast one declines)', () => {
     const lineOfError = (text: string) => {
       try {
         parseXml(text, 'x.xml');
