@@ -1,19 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { KsError } from '../../src/errors';
 import { certificateWarnings, checkCertificate, checkKeyEntry, openKeystore } from '../../src/keystore';
 import type { CertInfo, CheckKeyEntryOptions } from '../../src/keystore';
 import { parseJks, serializeJks } from '../../src/keystore/jks';
 import { describeWithKeytool, makeKeystores, PW, WSO2_SECURITY, type MadeKeystores } from '../helpers/keytool';
-
-function errorOf(fn: () => unknown): KsError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof KsError) return e;
-    throw e;
-  }
-  throw new Error('expected a KsError');
-}
+import { errorOf } from '../helpers/errors';
 
 function check(file: string, password: string, opts: Omit<CheckKeyEntryOptions, 'storePassword'>): CertInfo {
   const bytes = readFileSync(file);

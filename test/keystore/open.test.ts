@@ -1,31 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { KsError } from '../../src/errors';
 import { detectKeystoreType, openKeystore } from '../../src/keystore';
 import { parseJks, serializeJks } from '../../src/keystore/jks';
 import type { Keystore } from '../../src/keystore';
 import { describeWithKeytool, listVerbose, makeKeystores, PW, WSO2_SECURITY, type ListedEntry, type MadeKeystores } from '../helpers/keytool';
+import { codeOf, errorOf } from '../helpers/errors';
 
 const WSO2_JKS = `${WSO2_SECURITY}/wso2carbon.jks`;
 const WSO2_TRUST = `${WSO2_SECURITY}/client-truststore.jks`;
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof KsError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
-function errorOf(fn: () => unknown): KsError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof KsError) return e;
-    throw e;
-  }
-  throw new Error('expected a KsError');
-}
 
 /** Our view and Java's must agree on every alias, kind, fingerprint, owner and serial. */
 function expectSameAsKeytool(ks: Keystore, java: ListedEntry[]): void {

@@ -1,6 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KsError } from '../../src/errors';
 import { addTrustedCertificate, containsCertificate, openKeystore } from '../../src/keystore';
 import {
   describeWithKeytool,
@@ -12,19 +11,10 @@ import {
   WSO2_SECURITY,
   type MadeKeystores,
 } from '../helpers/keytool';
+import { codeOf } from '../helpers/errors';
 
 const TRUST = `${WSO2_SECURITY}/client-truststore.jks`;
 const CARBON = `${WSO2_SECURITY}/wso2carbon.jks`;
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof KsError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
 
 const fromCarbon = (alias: string) => openKeystore(readFileSync(CARBON), { password: 'wso2carbon' }).entries.find((e) => e.alias === alias)!.chain[0];
 /** The wso2carbon key's certificate (client-truststore.jks already trusts it). */

@@ -1,6 +1,6 @@
 /** The plan file is a contract: every mistake is a PLAN_INVALID / PLAN_ENV_MISSING naming the key. */
-import { KsError } from '../../src/errors';
 import { parsePlan, planSecrets, resolveKeystorePath, resolveSecret } from '../../src/plan/plan';
+import { codeAndMessage } from '../helpers/errors';
 
 const good = {
   version: 1,
@@ -11,16 +11,6 @@ const good = {
   functions: { primary: 'newks', internal: 'newks', tls: 'newks', axis2: 'newks', secPolicy: 'newks', truststore: 'trust' },
   confirmInternalKeystoreChange: true,
 };
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof KsError) return `${e.code}: ${e.message}`;
-    throw e;
-  }
-  return 'no error';
-}
 
 const mutate = (f: (p: any) => void) => {
   const p = JSON.parse(JSON.stringify(good));
@@ -54,20 +44,20 @@ test.each([
   ['constructor as a function', mutate((p) => (p.functions.constructor = 'newks')), /unknown function "constructor"/],
   ['confirm that is not a boolean', mutate((p) => (p.confirmInternalKeystoreChange = 'yes')), /must be true or false/],
 ])('%s is refused with a message that names it', (_name, text, re) => {
-  expect(codeOf(() => parsePlan(text))).toMatch(re);
+  expect(codeAndMessage(() => parsePlan(text))).toMatch(re);
 });
 
 test('a syntax error names the line, never the text around it (an unquoted password)', () => {
   const text = '{"version": 1,\n"keystores": {"a": {"path": "a.jks",\n"password": s3cretpw, "alias": "k"}}, "functions": {"tls": "a"}}';
-  const msg = codeOf(() => parsePlan(text));
+  const msg = codeAndMessage(() => parsePlan(text));
   expect(msg).toMatch(/^PLAN_INVALID: the plan is not valid JSON: .* on line 3/);
   expect(msg).not.toMatch(/s3cret|cretpw/);
-  expect(codeOf(() => parsePlan('{"a": s3cretpw}'))).not.toMatch(/s3cret/);
-  expect(codeOf(() => parsePlan('{"version": 1,\n"a" 1}'))).toMatch(/^PLAN_INVALID: the plan is not valid JSON: \w.* on line 2$/);
+  expect(codeAndMessage(() => parsePlan('{"a": s3cretpw}'))).not.toMatch(/s3cret/);
+  expect(codeAndMessage(() => parsePlan('{"version": 1,\n"a" 1}'))).toMatch(/^PLAN_INVALID: the plan is not valid JSON: \w.* on line 2$/);
 });
 
 test('a missing environment variable names the key and the variable', () => {
-  expect(codeOf(() => resolveSecret({ env: 'NOPE_PASS' }, 'keystores.newks.password', {}))).toBe(
+  expect(codeAndMessage(() => resolveSecret({ env: 'NOPE_PASS' }, 'keystores.newks.password', {}))).toBe(
     'PLAN_ENV_MISSING: keystores.newks.password reads the environment variable NOPE_PASS, which is not set',
   );
   expect(resolveSecret({ env: 'X' }, 'k', { X: 's&<' })).toBe('s&<');
@@ -80,7 +70,7 @@ test('paths: relative inside HOME, absolute anywhere, never climbing out of HOME
   });
   expect(resolveKeystorePath('/opt/wso2', '/etc/pki/a.p12')).toEqual({ absPath: '/etc/pki/a.p12', homeRelPath: null });
   expect(resolveKeystorePath('/opt/wso2', '/opt/wso2/x/../a.p12')).toEqual({ absPath: '/opt/wso2/a.p12', homeRelPath: 'a.p12' });
-  expect(codeOf(() => resolveKeystorePath('/opt/wso2', '../other/a.jks'))).toMatch(/PLAN_INVALID: keystore path "..\/other\/a.jks" climbs out of HOME/);
+  expect(codeAndMessage(() => resolveKeystorePath('/opt/wso2', '../other/a.jks'))).toMatch(/PLAN_INVALID: keystore path "..\/other\/a.jks" climbs out of HOME/);
 });
 
 test('planSecrets lists the resolved passwords for redaction', () => {
