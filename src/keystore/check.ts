@@ -19,11 +19,15 @@ export function checkKeyEntry(ks: Keystore, bytes: Buffer, opts: CheckKeyEntryOp
   const wanted = opts.alias.toLowerCase();
   const entry = ks.entries.find((e) => e.alias.toLowerCase() === wanted);
   if (!entry) {
-    // Name the private keys first: those are the aliases a user can choose; trusted certificates are only counted.
+    // Name the private keys first: those are the aliases a user can choose; other entries are only counted.
     const keys = ks.entries.filter((e) => e.kind === 'privateKey').map((e) => e.alias);
-    const others = ks.entries.length - keys.length;
+    const count = (kind: 'trustedCert' | 'secretKey', noun: string) => {
+      const n = ks.entries.filter((e) => e.kind === kind).length;
+      return n ? [`${n} ${noun}${n === 1 ? '' : 's'}`] : [];
+    };
+    const others = [...count('trustedCert', 'trusted certificate'), ...count('secretKey', 'secret key')];
     const shownKeys = keys.length > 20 ? `${keys.slice(0, 20).join(', ')}, … (${keys.length} keys)` : keys.join(', ');
-    const rest = others ? ` (and ${others} trusted certificate${others === 1 ? '' : 's'})` : '';
+    const rest = others.length ? ` (and ${others.join(', ')})` : '';
     const has = keys.length ? `its private keys: ${shownKeys}${rest}` : `no private key${rest}`;
     throw new KsError('ALIAS_MISSING', `${label} has no entry "${opts.alias}"; it has ${has}`);
   }

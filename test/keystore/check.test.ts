@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { certificateWarnings, checkCertificate, checkKeyEntry, openKeystore } from '../../src/keystore';
 import type { CertInfo, CheckKeyEntryOptions } from '../../src/keystore';
 import { parseJks, serializeJks } from '../../src/keystore/jks';
-import { describeWithKeytool, makeKeystores, PW, WSO2_SECURITY, type MadeKeystores } from '../helpers/keytool';
+import { copyTo, describeWithKeytool, keytool, listVerbose, makeKeystores, PW, tmpDir, WSO2_SECURITY, type MadeKeystores } from '../helpers/keytool';
 import { errorOf } from '../helpers/errors';
 
 function check(file: string, password: string, opts: Omit<CheckKeyEntryOptions, 'storePassword'>): CertInfo {
@@ -43,6 +44,53 @@ describe('checkKeyEntry on wso2carbon.jks', () => {
   });
 });
 
+/**
+ * wso2carbon.jks with its one real key entry stored under `n` aliases (key01, key02, …) ahead of its
+ * 35 trusted certificates, re-signed by our serialiser. Sun's KeyProtector does not bind a key to its
+ * alias, so every copy opens like the original (the tests check one); n keytool -genkeypair runs
+ * would take seconds each.
+ */
+function withManyKeys(n: number): Buffer {
+  const raw = parseJks(readFileSync(`${WSO2_SECURITY}/wso2carbon.jks`), 'wso2carbon', 'fixture');
+  const key = raw.entries.find((e) => e.alias === 'wso2carbon')!;
+  const copies = Array.from({ length: n }, (_, i) => ({ ...key, alias: `key${String(i + 1).padStart(2, '0')}` }));
+  raw.entries = [...copies, ...raw.entries.filter((e) => e.tag === 2)];
+  return serializeJks(raw, 'wso2carbon');
+}
+
+describe('ALIAS_MISSING on a keystore with more than 20 keys', () => {
+  const missing = (bytes: Buffer) =>
+    errorOf(() => checkKeyEntry(openKeystore(bytes, { password: 'wso2carbon' }), bytes, { alias: 'nope', storePassword: 'wso2carbon', label: 'many.jks' }));
+  const names = (n: number) => Array.from({ length: n }, (_, i) => `key${String(i + 1).padStart(2, '0')}`).join(', ');
+
+  it('names the first 20 keys and counts them all; the 21st still opens', () => {
+    const bytes = withManyKeys(21);
+    const e = missing(bytes);
+    expect(e.code).toBe('ALIAS_MISSING');
+    expect(e.message).toBe(`many.jks has no entry "nope"; it has its private keys: ${names(20)}, … (21 keys) (and 35 trusted certificates)`);
+    expect(e.message).not.toContain('key21');
+    // Only the message is cut short: the unnamed key is a key entry like the others.
+    const ks = openKeystore(bytes, { password: 'wso2carbon' });
+    expect(checkKeyEntry(ks, bytes, { alias: 'key21', storePassword: 'wso2carbon' }).sha256).toBe(
+      checkKeyEntry(ks, bytes, { alias: 'KEY01', storePassword: 'wso2carbon' }).sha256,
+    );
+  });
+
+  it('names all of exactly 20 keys, without an ellipsis', () => {
+    expect(missing(withManyKeys(20)).message).toBe(`many.jks has no entry "nope"; it has its private keys: ${names(20)} (and 35 trusted certificates)`);
+  });
+
+  describeWithKeytool('the 21-key keystore, as Java sees it', () => {
+    it('is a JKS keytool opens, with 21 private keys and 35 trusted certificates', () => {
+      const file = join(tmpDir('many-keys'), 'many.jks');
+      writeFileSync(file, withManyKeys(21));
+      const java = listVerbose(file, 'wso2carbon');
+      expect(java.filter((x) => x.kind === 'privateKey').map((x) => x.alias).sort().join(', ')).toBe(names(21));
+      expect(java.filter((x) => x.kind === 'trustedCert')).toHaveLength(35);
+    });
+  });
+});
+
 describeWithKeytool('checkKeyEntry on keystores made by keytool', () => {
   let made: MadeKeystores;
   beforeAll(() => {
@@ -79,6 +127,17 @@ describeWithKeytool('checkKeyEntry on keystores made by keytool', () => {
     expect(check(made.p12, PW.p12, { alias: 'server' }).keyAlgorithm).toBe('RSA');
     expect(check(made.p12, PW.p12, { alias: 'edge' }).keyAlgorithm).toBe('EC');
     expect(errorOf(() => check(made.p12, PW.p12, { alias: 'server', keyPassword: 'other-pass' })).code).toBe('KEY_PASSWORD');
+  });
+
+  it('a PKCS12 secret key entry is counted as one, not as a trusted certificate, and is ALIAS_NOT_KEY', () => {
+    const file = copyTo(made.p12, tmpDir('check-secret'), 'with-secret.p12');
+    keytool(['-genseckey', '-alias', 'aeskey', '-keyalg', 'AES', '-keysize', '128', '-keystore', file, '-storetype', 'PKCS12', '-storepass', PW.p12]);
+    const e = errorOf(() => check(file, PW.p12, { alias: 'nope', label: 'with-secret.p12' }));
+    expect(e.code).toBe('ALIAS_MISSING');
+    expect(e.message).toBe('with-secret.p12 has no entry "nope"; it has its private keys: server, edge (and 1 trusted certificate, 1 secret key)');
+    const n = errorOf(() => check(file, PW.p12, { alias: 'aeskey' }));
+    expect(n.code).toBe('ALIAS_NOT_KEY');
+    expect(n.message).toMatch(/is a secret key, not a private key/);
   });
 
   it('legacy PKCS12 (3DES) key', () => {
