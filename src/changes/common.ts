@@ -49,11 +49,14 @@ export function changeSecPolicy(layout: HomeLayout, files: Map<string, Buffer>, 
     return undefined;
   }
   const { text, encoding } = decodedText(bytes, rel);
-  if (!parsePolicy(text, rel).keystore) {
+  // One parse of the file serves both the keystore test and the patch; the edited text is parsed again
+  // on purpose, by finish (the read-back every edited file gets).
+  const model = parsePolicy(text, rel);
+  if (!model.keystore) {
     warnings.push(noKeystore(rel));
     return undefined;
   }
-  const r = patchSecPolicy(text, rel, target);
+  const r = patchSecPolicy(text, rel, target, model);
   warnings.push(...r.warnings);
   return finish(rel, bytes, text, encoding, r.edits, (t) => readSecPolicy(t, rel)).change;
 }

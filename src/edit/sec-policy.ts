@@ -115,8 +115,8 @@ export function parsePolicy(src: string, file: string): PolicyModel {
 
 const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
-export function patchSecPolicy(src: string, file: string, t: KeystoreTarget): { edits: SettingEdit[]; warnings: string[] } {
-  const model = parsePolicy(src, file);
+/** Edits that point sec.policy at `t`. `model` is `parsePolicy(src, file)`, for a caller that has already parsed `src`. */
+export function patchSecPolicy(src: string, file: string, t: KeystoreTarget, model: PolicyModel = parsePolicy(src, file)): { edits: SettingEdit[]; warnings: string[] } {
   const edits: SettingEdit[] = [];
   const warnings: string[] = [];
   if (!model.keystore) {
