@@ -52,7 +52,11 @@ function checkSecret(v: unknown, where: string): Secret {
     return v;
   }
   if (isObject(v)) {
-    checkKeys(v, ['env'], where);
+    // The other keys are not named (checkKeys would): a password written as {"s3cret": …} would be
+    // printed, and a plan's errors come before its secrets are known to the output's redaction.
+    if (Object.keys(v).some((k) => k !== 'env')) {
+      throw invalid(`${where} must be a string or {"env": "VARIABLE_NAME"}: it has a key other than "env" (not named here, in case it is the password)`);
+    }
     if (typeof v.env === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(v.env)) return { env: v.env };
   }
   throw invalid(`${where} must be a string or {"env": "VARIABLE_NAME"}`);

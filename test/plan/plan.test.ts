@@ -35,7 +35,9 @@ test.each([
   ['function names an unknown keystore', mutate((p) => (p.functions.tls = 'nope')), /functions\.tls names keystore "nope", which is not in "keystores"/],
   ['bad type', mutate((p) => (p.keystores.newks.type = 'JCEKS')), /keystores\.newks\.type must be "JKS" or "PKCS12"/],
   ['missing password', mutate((p) => delete p.keystores.newks.password), /keystores\.newks\.password is missing/],
-  ['password of the wrong shape', mutate((p) => (p.keystores.newks.password = { file: '/x' })), /keystores\.newks\.password/],
+  ['password of the wrong shape', mutate((p) => (p.keystores.newks.password = 42)), /keystores\.newks\.password must be a string or \{"env": "VARIABLE_NAME"\}$/],
+  // The key is not named: it could be the password (test/plan/plan-secrets.test.ts).
+  ['password object with a key other than env', mutate((p) => (p.keystores.newks.password = { file: '/x' })), /keystores\.newks\.password must be a string or \{"env": "VARIABLE_NAME"\}: it has a key other than "env" \(not named here/],
   ['empty password', mutate((p) => (p.keystores.newks.password = '')), /keystores\.newks\.password is empty/],
   ['primary without alias', mutate((p) => delete p.keystores.newks.alias), /serves "primary", which needs the key's "alias"/],
   ['empty functions', mutate((p) => (p.functions = {})), /"functions" is empty/],
