@@ -7,7 +7,8 @@
  * in Secure Vault goes to cipher-text.properties, as for carbon.xml.
  *
  * Without the option nothing extra is edited, but the summary lists every reference that still
- * points at a keystore the plan moves away from, so nothing is left behind silently.
+ * points at a keystore the plan moves away from, so nothing is left behind silently. The same list
+ * is the change set's `staysBehind` (what the wizard shows; `apply --json` prints it).
  *
  * Pure, like the planner: the references (from src/scan) and the bytes of their files come in.
  * `collectAlsoUpdate` is the one function here that reads the file system, for the CLI.
@@ -181,7 +182,7 @@ export function applyAlsoUpdate(cs: ChangeSet, input: Input): ChangeSet {
   }
   const secrets = new Set(cs.secrets);
   for (const m of moves) for (const s of [m.target.password, m.target.keyPassword]) if (s) secrets.add(s);
-  return { ...cs, files, warnings, secrets: [...secrets] };
+  return { ...cs, files, warnings, secrets: [...secrets], ...(behind.length ? { staysBehind: behind } : {}) };
 }
 
 interface FileResult {

@@ -41,6 +41,13 @@ export interface ChangeSet {
   files: FileChange[];
   /** Things the user should know that are not edits (e.g. "axis2.xml: https listener is commented out"). */
   warnings: string[];
+  /**
+   * The references outside the managed files that stay pointing at a keystore this plan moves away
+   * from, each as `path:line setting (why or value)`: exactly the entries the "still pointing at a
+   * keystore this plan moves away from: …" warning lists (src/changes/also-update.ts), as data, so
+   * nothing has to split that sentence. Absent when none stays behind (or no scan was given).
+   */
+  staysBehind?: string[];
   /** Secrets that appear in the plan: output layers mask every occurrence of these. */
   secrets: string[];
 }

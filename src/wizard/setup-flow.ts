@@ -175,9 +175,8 @@ export async function runSetup(ctx: WizardContext, opts: SetupOptions): Promise<
   cs = importCert && withImport ? withImport : (guarded.cs ?? (await buildChangeSet(layout, plan, ctx.io.env, { importCert: false })));
 
   // 5b. Other consumers of the replaced keystore file (identity.xml, sslprofiles.xml, …): move them too?
-  const still = cs.warnings.find((w) => w.startsWith('still pointing at a keystore this plan moves away from'));
-  if (still) {
-    const refs = still.replace(/^[^:]*: /, '').replace(/\. Add "alsoUpdate".*$/, '').split('; ');
+  const refs = cs.staysBehind ?? [];
+  if (refs.length) {
     tell('');
     tell(`${refs.length} other setting(s) outside the functions above use the keystore being replaced:`);
     for (const r of refs.slice(0, 12)) tell(`  ${r}`);

@@ -110,6 +110,40 @@ describeWithKeytool('wizard flow', () => {
     expect(r.stdout).toContain('Nothing was written.');
   });
 
+  test('other settings on the replaced keystore are listed whole from the change set, even with "; " in a path', async () => {
+    const dir = kernelHome(['tls.p12']);
+    // sslprofiles.xml (APIM's) in its usual place, and a copy in a folder whose name holds "; ", the
+    // separator of the "still pointing" warning: the wizard lists the change set's entries, not pieces of that text.
+    const odd = 'repository/conf/extra; old';
+    mkdirSync(join(dir, odd));
+    for (const to of [SEC, odd]) copyFileSync(join(FIXTURES, 'apim-2.2.0', SEC, 'sslprofiles.xml'), join(dir, to, 'sslprofiles.xml'));
+    const r = await run(
+      dir,
+      [
+        ...keyEntry('tls.p12', 'tlskey'),
+        { confirm: /Add another keystore/, answer: false },
+        { checkbox: /Which functions/, answer: 'defaults' },
+        { confirm: /Import it into/, answer: false },
+        { confirm: /Move them to the new keystore too/, answer: true },
+        { confirm: /Save these answers/, answer: false },
+      ],
+      { dryRun: true },
+    );
+    expect(r.error).toBeUndefined();
+    expect(r.left).toBe(0);
+    const setting = 'parameter[customSSLProfiles]/profile/KeyStore/Location (repository/resources/security/wso2carbon.jks)';
+    const listed = r.stdout.slice(r.stdout.indexOf('other setting(s) outside the functions above')).split('\n');
+    expect(listed.slice(0, 3)).toEqual([
+      'other setting(s) outside the functions above use the keystore being replaced:',
+      `  ${odd}/sslprofiles.xml:6 ${setting}`,
+      `  ${SEC}/sslprofiles.xml:6 ${setting}`,
+    ]);
+    expect(r.stdout).toContain('\n2 other setting(s) outside the functions above use the keystore being replaced:\n');
+    // Moved with "alsoUpdate": "sameFile" after the yes: both files are in the preview.
+    expect(r.stdout).toContain(`+++ b/${odd}/sslprofiles.xml`);
+    expect(r.stdout).toContain(`+++ b/${SEC}/sslprofiles.xml`);
+  });
+
   test('two keystores: each function picks one; a different key password is asked for and saved as its own variable', async () => {
     const dir = kernelHome(['tls.p12', 'sign.jks']);
     const planFile = join(dir, 'plan.json');
