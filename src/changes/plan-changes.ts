@@ -86,6 +86,15 @@ export function internalKeystoreChange(current: ReturnType<typeof readCarbonXml>
   return { from: `${now.location} (alias ${now.alias})`, to: `${next.location} (alias ${next.alias})` };
 }
 
+/**
+ * What moving the internal-encryption keystore costs, and what to do instead: one wording for the
+ * planner's refusal (INTERNAL_KEYSTORE_CHANGE: its message and hint) and the wizard's warning, so
+ * the two cannot say different things. Sentences without their final full stop.
+ */
+export const INTERNAL_KEYSTORE_CONSEQUENCES =
+  'Data the server has already encrypted (passwords in the registry and databases, OAuth secrets, Secure Vault values) can no longer be decrypted after this change';
+export const INTERNAL_KEYSTORE_ADVICE = 'Keep the old keystore for internal encryption unless you have migrated the encrypted data (WSO2 docs: "Migrating encrypted data")';
+
 export function planChanges(input: PlanInput): ChangeSet {
   if (input.alsoUpdate) return applyAlsoUpdate(planChanges({ ...input, alsoUpdate: undefined }), input);
   const { layout, targets } = input;
@@ -115,10 +124,10 @@ export function planChanges(input: PlanInput): ChangeSet {
           const why = current.internal ? 'Security/InternalKeyStore' : 'the primary keystore (this home has no Security/InternalKeyStore, so the primary keystore encrypts internal data)';
           throw new KsError(
             'INTERNAL_KEYSTORE_CHANGE',
-            `this plan changes the keystore that encrypts internal data, ${why}: from ${change.from} to ${change.to}. Data the server has already encrypted (passwords in the registry and databases, OAuth secrets, Secure Vault values) can no longer be decrypted after this change`,
+            `this plan changes the keystore that encrypts internal data, ${why}: from ${change.from} to ${change.to}. ${INTERNAL_KEYSTORE_CONSEQUENCES}`,
             {
               file: rel,
-              hint: 'Keep the old keystore for internal encryption unless you have migrated the encrypted data. If you have, add "confirmInternalKeystoreChange": true to the plan.',
+              hint: `${INTERNAL_KEYSTORE_ADVICE}. If you have, add "confirmInternalKeystoreChange": true to the plan.`,
             },
           );
         }

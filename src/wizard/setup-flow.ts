@@ -59,6 +59,20 @@ export interface SetupOptions {
 
 const say = (ctx: WizardContext) => (s: string) => ctx.out.out(`${s}\n`);
 
+/** `text` as lines of at most `width` characters (longer words stay whole), each starting with `indent`. */
+function wrap(text: string, indent: string, width = 106): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && indent.length + line.length + 1 + word.length > width) {
+      lines.push(indent + line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(indent + line);
+  return lines;
+}
+
 /** The home from the argument, else the current directory when it is one, else asked. */
 export async function resolveHome(ctx: WizardContext, arg?: string): Promise<HomeLayout> {
   if (arg) return detectHome(resolve(ctx.io.cwd, arg));
@@ -131,9 +145,8 @@ export async function runSetup(ctx: WizardContext, opts: SetupOptions): Promise<
       tell(`  now:   ${change.from}`);
       tell(`  after: ${change.to}`);
       if (viaPrimary) tell('  This home has no Security/InternalKeyStore, so its primary keystore encrypts internal data.');
-      tell('  Data the server has already encrypted with the old key (passwords in the registry and user stores,');
-      tell('  OAuth client secrets, Secure Vault values) cannot be decrypted after this change. Keep the old keystore');
-      tell('  for internal encryption unless you have migrated that data (WSO2 docs: "Migrating encrypted data").');
+      const { INTERNAL_KEYSTORE_CONSEQUENCES, INTERNAL_KEYSTORE_ADVICE } = plannerLib(); // the planner's refusal says the same
+      for (const line of wrap(`${INTERNAL_KEYSTORE_CONSEQUENCES}. ${INTERNAL_KEYSTORE_ADVICE}.`, '  ')) tell(line);
       const go = await ctx.prompt.confirm({ message: 'Change the internal-encryption keystore anyway?', default: false });
       if (go) answers.confirmInternalKeystoreChange = true;
       else {

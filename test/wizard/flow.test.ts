@@ -4,6 +4,7 @@
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { INTERNAL_KEYSTORE_ADVICE, INTERNAL_KEYSTORE_CONSEQUENCES } from '../../src/changes/plan-changes';
 import * as apply from '../../src/cli/commands/apply';
 import { isKsError } from '../../src/errors';
 import { runSetup } from '../../src/wizard/setup-flow';
@@ -103,7 +104,11 @@ describeWithKeytool('wizard flow', () => {
       { confirm: /Apply these changes/, answer: false },
     ]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('cannot be decrypted after this change');
+    // The planner's refusal and this warning share one wording of what the change costs (src/changes).
+    const warning = r.stdout.slice(r.stdout.indexOf('WARNING: this changes the keystore that encrypts internal data.'), r.stdout.indexOf('Kept:'));
+    expect(warning).toContain('  now:   ${carbon.home}/repository/resources/security/wso2carbon.jks (alias wso2carbon)');
+    expect(warning.replace(/\s+/g, ' ')).toContain(`${INTERNAL_KEYSTORE_CONSEQUENCES}. ${INTERNAL_KEYSTORE_ADVICE}.`);
+    expect(Math.max(...warning.split('\n').map((l) => l.length))).toBeLessThanOrEqual(106);
     expect(r.stdout).toContain('Kept: the current keystore stays in place for internal.');
     expect(r.stdout).not.toContain('+++ b/repository/conf/carbon.xml');
     expect(r.stdout).toContain('+++ b/repository/conf/tomcat/catalina-server.xml');
