@@ -60,3 +60,12 @@ export function changeSecPolicy(layout: HomeLayout, files: Map<string, Buffer>, 
   warnings.push(...r.warnings);
   return finish(rel, bytes, text, encoding, r.edits, (t) => readSecPolicy(t, rel)).change;
 }
+
+/**
+ * What moving the internal-encryption keystore costs, and what to do instead: one wording for both
+ * planners' refusal (INTERNAL_KEYSTORE_CHANGE: its message and hint) and the wizard's warning, so
+ * they cannot say different things. Sentences without their final full stop.
+ */
+export const INTERNAL_KEYSTORE_CONSEQUENCES =
+  'Data the server has already encrypted (passwords in the registry and databases, OAuth secrets, Secure Vault values) can no longer be decrypted after this change';
+export const INTERNAL_KEYSTORE_ADVICE = 'Keep the old keystore for internal encryption unless you have migrated the encrypted data (WSO2 docs: "Migrating encrypted data")';

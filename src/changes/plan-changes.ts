@@ -14,7 +14,9 @@ import { formatKeystorePath } from '../edit/paths';
 import { cipherTextAliases, dropKeyPasswordPlaceholders, markAttributeVault, parseCipherTool, reencryptWarning, routeVaultAttributeEdits, type CipherToolMapping } from '../edit/secure-vault';
 import { applyAlsoUpdate, type AlsoUpdateOptions } from './also-update';
 import { cipherTextBase, withVaultSecrets } from './cipher-text';
-import { changeSecPolicy, finish, sameKeystore } from './common';
+import { changeSecPolicy, finish, INTERNAL_KEYSTORE_ADVICE, INTERNAL_KEYSTORE_CONSEQUENCES, sameKeystore } from './common';
+
+export { INTERNAL_KEYSTORE_ADVICE, INTERNAL_KEYSTORE_CONSEQUENCES };
 import { planToml } from './plan-toml';
 import type { CurrentSetting, KeystoreTarget, SettingEdit } from '../edit/types';
 import type { XmlEditContext } from '../edit/xml-edit';
@@ -85,15 +87,6 @@ export function internalKeystoreChange(current: ReturnType<typeof readCarbonXml>
   if (sameKeystore(now, next)) return null;
   return { from: `${now.location} (alias ${now.alias})`, to: `${next.location} (alias ${next.alias})` };
 }
-
-/**
- * What moving the internal-encryption keystore costs, and what to do instead: one wording for the
- * planner's refusal (INTERNAL_KEYSTORE_CHANGE: its message and hint) and the wizard's warning, so
- * the two cannot say different things. Sentences without their final full stop.
- */
-export const INTERNAL_KEYSTORE_CONSEQUENCES =
-  'Data the server has already encrypted (passwords in the registry and databases, OAuth secrets, Secure Vault values) can no longer be decrypted after this change';
-export const INTERNAL_KEYSTORE_ADVICE = 'Keep the old keystore for internal encryption unless you have migrated the encrypted data (WSO2 docs: "Migrating encrypted data")';
 
 export function planChanges(input: PlanInput): ChangeSet {
   if (input.alsoUpdate) return applyAlsoUpdate(planChanges({ ...input, alsoUpdate: undefined }), input);

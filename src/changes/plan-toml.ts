@@ -37,7 +37,7 @@ import type { HomeLayout } from '../home/layout';
 import { encodeText } from '../text/codec';
 import { applyEdits, type TextEdit } from '../text/patcher';
 import { parseXml } from '../xml/document';
-import { changeSecPolicy, sameKeystore, sameTarget } from './common';
+import { changeSecPolicy, INTERNAL_KEYSTORE_ADVICE, INTERNAL_KEYSTORE_CONSEQUENCES, sameKeystore, sameTarget } from './common';
 import { decodedText } from './decoded';
 import type { ChangeSet, FileChange, SettingChange } from './types';
 
@@ -377,12 +377,12 @@ export function planToml(input: TomlPlanInput): ChangeSet {
     if (!input.confirmInternalKeystoreChange) {
       throw new KsError(
         'INTERNAL_KEYSTORE_CHANGE',
-        `this plan changes the keystore that encrypts internal data, ${follows ? `[keystore.internal] (not set in ${rel}, so it follows [keystore.primary])` : '[keystore.internal]'}: from ${describeKs(iBefore)} to ${describeKs(iAfter)}. Data the server has already encrypted (passwords in the registry and databases, OAuth secrets, Secure Vault values) can no longer be decrypted after this change`,
+        `this plan changes the keystore that encrypts internal data, ${follows ? `[keystore.internal] (not set in ${rel}, so it follows [keystore.primary])` : '[keystore.internal]'}: from ${describeKs(iBefore)} to ${describeKs(iAfter)}. ${INTERNAL_KEYSTORE_CONSEQUENCES}`,
         {
           file: rel,
           hint: follows
             ? 'To keep it, add "internal" to the plan with the keystore in use now (the tool writes [keystore.internal] for it). If you have migrated the encrypted data, add "confirmInternalKeystoreChange": true to the plan.'
-            : 'Keep the old keystore for internal encryption unless you have migrated the encrypted data. If you have, add "confirmInternalKeystoreChange": true to the plan.',
+            : `${INTERNAL_KEYSTORE_ADVICE}. If you have, add "confirmInternalKeystoreChange": true to the plan.`,
         },
       );
     }

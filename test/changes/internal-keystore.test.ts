@@ -57,7 +57,7 @@ describe('INTERNAL_KEYSTORE_CHANGE', () => {
   });
 
   it('deployment.toml homes (is-5.11.0, primary alone moves internal): the same consequences', async () => {
-    // plan-toml.ts words its refusal itself (it does not import plan-changes): this keeps the two equal.
+    // plan-toml.ts builds its refusal from the same constants (src/changes/common.ts).
     const home = copyHome('is-5.11.0');
     const layout = detectHome(home);
     const files = await readHomeFiles(layout);
