@@ -11,6 +11,14 @@ const DAY = 24 * 60 * 60 * 1000;
 export const EXPIRY_WARNING_DAYS = 30;
 
 /**
+ * Aliases for a message: every one up to 20, then the first 20 and the count, so a keystore with
+ * hundreds of keys does not flood the terminal.
+ */
+export function nameAliases(aliases: readonly string[]): string {
+  return aliases.length > 20 ? `${aliases.slice(0, 20).join(', ')}, … (${aliases.length} keys)` : aliases.join(', ');
+}
+
+/**
  * Checks that `alias` is a private key entry that opens with the key password and whose key belongs
  * to its certificate. Returns the leaf certificate. `bytes` must be the bytes `ks` was opened from.
  */
@@ -26,7 +34,7 @@ export function checkKeyEntry(ks: Keystore, bytes: Buffer, opts: CheckKeyEntryOp
       return n ? [`${n} ${noun}${n === 1 ? '' : 's'}`] : [];
     };
     const others = [...count('trustedCert', 'trusted certificate'), ...count('secretKey', 'secret key')];
-    const shownKeys = keys.length > 20 ? `${keys.slice(0, 20).join(', ')}, … (${keys.length} keys)` : keys.join(', ');
+    const shownKeys = nameAliases(keys);
     const rest = others.length ? ` (and ${others.join(', ')})` : '';
     const has = keys.length ? `its private keys: ${shownKeys}${rest}` : `no private key${rest}`;
     throw new KsError('ALIAS_MISSING', `${label} has no entry "${opts.alias}"; it has ${has}`);

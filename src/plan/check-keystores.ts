@@ -71,7 +71,7 @@ export function checkPlanKeystores(
     if (!alias) {
       if (keys.length !== 1) {
         withContext(
-          new KsError('ALIAS_MISSING', `it holds ${keys.length} private keys (${keys.map((k) => k.alias).join(', ') || 'none'}), so the plan must name one with "alias"`),
+          new KsError('ALIAS_MISSING', `it holds ${keys.length} private keys (${ks.nameAliases(keys.map((k) => k.alias)) || 'none'}), so the plan must name one with "alias"`),
           name,
           keyFns,
         );

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseJks, serializeJks } from '../../src/keystore/jks';
 
 /** UTF-8 locale so Java decodes non-ASCII password arguments as the test wrote them. */
 const ENV: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8' };
@@ -135,7 +136,7 @@ export const copyTo = (src: string, dir: string, name: string): string => {
   return dest;
 };
 
-export const WSO2_SECURITY = '/work/shared/fixtures/wso2/carbon-kernel-4.4.26/repository/resources/security';
+export const WSO2_SECURITY = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'wso2', 'carbon-kernel-4.4.26', 'repository', 'resources', 'security');
 
 // ---------------------------------------------------------------------------------------------
 // The keystores most tests need, made once per test file.
@@ -203,4 +204,18 @@ export function makeKeystores(prefix: string): MadeKeystores {
   const jceks = join(dir, 'store.jceks');
   genKeyPair({ file: jceks, storeType: 'JCEKS', storePass: PW.other, alias: 'k' });
   return { dir, jks, p12, legacy, liar, jceks, partnerCertFile, partnerCert };
+}
+
+/**
+ * wso2carbon.jks with its one real key entry stored under `n` aliases (key01, key02, …) ahead of its
+ * 35 trusted certificates, re-signed by our serialiser. Sun's KeyProtector does not bind a key to its
+ * alias, so every copy opens like the original (the tests check one); n keytool -genkeypair runs
+ * would take seconds each.
+ */
+export function withManyKeys(n: number): Buffer {
+  const raw = parseJks(readFileSync(`${WSO2_SECURITY}/wso2carbon.jks`), 'wso2carbon', 'fixture');
+  const key = raw.entries.find((e) => e.alias === 'wso2carbon')!;
+  const copies = Array.from({ length: n }, (_, i) => ({ ...key, alias: `key${String(i + 1).padStart(2, '0')}` }));
+  raw.entries = [...copies, ...raw.entries.filter((e) => e.tag === 2)];
+  return serializeJks(raw, 'wso2carbon');
 }

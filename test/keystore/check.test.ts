@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { certificateWarnings, checkCertificate, checkKeyEntry, openKeystore } from '../../src/keystore';
 import type { CertInfo, CheckKeyEntryOptions } from '../../src/keystore';
 import { parseJks, serializeJks } from '../../src/keystore/jks';
-import { copyTo, describeWithKeytool, keytool, listVerbose, makeKeystores, PW, tmpDir, WSO2_SECURITY, type MadeKeystores } from '../helpers/keytool';
+import { copyTo, describeWithKeytool, keytool, listVerbose, makeKeystores, PW, tmpDir, withManyKeys, WSO2_SECURITY, type MadeKeystores } from '../helpers/keytool';
 import { errorOf } from '../helpers/errors';
 
 function check(file: string, password: string, opts: Omit<CheckKeyEntryOptions, 'storePassword'>): CertInfo {
@@ -43,20 +43,6 @@ describe('checkKeyEntry on wso2carbon.jks', () => {
     expect(e.code).toBe('KEY_CERT_MISMATCH');
   });
 });
-
-/**
- * wso2carbon.jks with its one real key entry stored under `n` aliases (key01, key02, …) ahead of its
- * 35 trusted certificates, re-signed by our serialiser. Sun's KeyProtector does not bind a key to its
- * alias, so every copy opens like the original (the tests check one); n keytool -genkeypair runs
- * would take seconds each.
- */
-function withManyKeys(n: number): Buffer {
-  const raw = parseJks(readFileSync(`${WSO2_SECURITY}/wso2carbon.jks`), 'wso2carbon', 'fixture');
-  const key = raw.entries.find((e) => e.alias === 'wso2carbon')!;
-  const copies = Array.from({ length: n }, (_, i) => ({ ...key, alias: `key${String(i + 1).padStart(2, '0')}` }));
-  raw.entries = [...copies, ...raw.entries.filter((e) => e.tag === 2)];
-  return serializeJks(raw, 'wso2carbon');
-}
 
 describe('ALIAS_MISSING on a keystore with more than 20 keys', () => {
   const missing = (bytes: Buffer) =>

@@ -1,0 +1,64 @@
+/**
+ * A plan that names no alias for a key function: the keystore must hold exactly one private key.
+ * With several, ALIAS_MISSING names them (the first 20 and the count beyond that, as checkKeyEntry
+ * does) so the user can pick one. Keystores are wso2carbon.jks's real key entry stored under several
+ * aliases by our own JKS serialiser (test/helpers/keytool.ts withManyKeys), in a copy of a real home.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildChangeSet } from '../../src/cli/commands/apply';
+import { KsError } from '../../src/errors';
+import { detectHome } from '../../src/home/layout';
+import { parsePlan } from '../../src/plan/plan';
+import { copyHome } from '../helpers/home';
+import { withManyKeys } from '../helpers/keytool';
+
+const SEC = 'repository/resources/security';
+const keys = (n: number) => Array.from({ length: n }, (_, i) => `key${String(i + 1).padStart(2, '0')}`);
+
+async function withoutAlias(keyCount: number): Promise<KsError> {
+  const home = copyHome('carbon-kernel-4.4.26');
+  writeFileSync(join(home, SEC, 'many.jks'), withManyKeys(keyCount));
+  const plan = parsePlan(
+    JSON.stringify({
+      version: 1,
+      keystores: { many: { path: `${SEC}/many.jks`, type: 'JKS', password: { env: 'MANY_PASS' } } },
+      functions: { tls: 'many' },
+    }),
+  );
+  try {
+    await buildChangeSet(detectHome(home), plan, { MANY_PASS: 'wso2carbon' });
+  } catch (e) {
+    if (e instanceof KsError) return e;
+    throw e;
+  }
+  throw new Error('expected ALIAS_MISSING');
+}
+
+describe('a plan without "alias" on a keystore with several keys', () => {
+  it('names every key when there are 20 or fewer', async () => {
+    const e = await withoutAlias(3);
+    expect(e.code).toBe('ALIAS_MISSING');
+    expect(e.message).toBe(`keystore "many" (for tls): it holds 3 private keys (${keys(3).join(', ')}), so the plan must name one with "alias"`);
+    expect(e.hint).toBe('Check keystores.many in the plan.');
+  });
+
+  it('names the first 20 and counts the rest beyond that', async () => {
+    const e = await withoutAlias(25);
+    expect(e.code).toBe('ALIAS_MISSING');
+    expect(e.message).toBe(`keystore "many" (for tls): it holds 25 private keys (${keys(20).join(', ')}, … (25 keys)), so the plan must name one with "alias"`);
+    expect(e.message).not.toContain('key21');
+  });
+
+  it('takes the only key when there is exactly one', async () => {
+    const home = copyHome('carbon-kernel-4.4.26');
+    writeFileSync(join(home, SEC, 'one.jks'), withManyKeys(1));
+    const plan = parsePlan(
+      JSON.stringify({ version: 1, keystores: { one: { path: `${SEC}/one.jks`, type: 'JKS', password: { env: 'ONE_PASS' } } }, functions: { tls: 'one' } }),
+    );
+    const cs = await buildChangeSet(detectHome(home), plan, { ONE_PASS: 'wso2carbon' });
+    const tls = cs.files.find((f) => f.path.endsWith('catalina-server.xml'))!;
+    expect(tls.changes.map((c) => c.setting)).toContain('Connector[port=9443]/@keystoreFile');
+    expect(tls.after.toString('utf8')).toContain(`${SEC}/one.jks`);
+  });
+});
