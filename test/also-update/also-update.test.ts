@@ -118,3 +118,33 @@ describe('refusals and limits', () => {
     expect(cs.secrets).toEqual(expect.arrayContaining([NEW, KEY]));
   });
 });
+
+describe('EI 6.2.0: the other profiles\' own carbon.xml', () => {
+  // wso2/analytics, wso2/broker and wso2/business-process each have a conf/carbon.xml whose
+  // Security/KeyStore names wso2carbon.jks with KeyAlias wso2carbon. Moving only their Location
+  // would point them at a keystore without that alias (the profile would not start) and change the
+  // key that encrypts their stored data without the internal-keystore confirmation.
+  const PROFILES = ['wso2/analytics/conf/carbon.xml', 'wso2/broker/conf/carbon.xml', 'wso2/business-process/conf/carbon.xml'];
+
+  it('"sameFile" leaves their KeyStore blocks as they are and lists them, with the reason', async () => {
+    const { cs } = await run('ei-6.2.0', 'sameFile', ['tls', 'axis2']);
+    const edited = cs.files.filter((f) => !f.after.equals(f.before)).map((f) => f.path);
+    for (const p of PROFILES) expect(edited).not.toContain(p);
+    const behind = cs.staysBehind ?? [];
+    for (const p of PROFILES) {
+      expect(behind).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^${p.replace(/[./]/g, '\\$&')}:\\d+ .*KeyStore/Location \\(a keystore block with its own KeyAlias`))]));
+    }
+    expect(cs.warnings.join('\n')).toMatch(/still pointing at a keystore this plan moves away from: .*wso2\/analytics\/conf\/carbon\.xml:\d+/);
+  });
+
+  it('the profiles\' other references to the keystore still move (they have no KeyAlias)', async () => {
+    const { cs } = await run('ei-6.2.0', 'sameFile', ['tls', 'axis2']);
+    const moved = cs.files.filter((f) => !f.after.equals(f.before) && f.path.startsWith('wso2/'));
+    // Whatever moved outside the managed files carries no KeyStore block with a KeyAlias.
+    for (const f of moved) {
+      const doc = f.path.endsWith('.xml') ? parseXml(f.after.toString('utf8')) : null;
+      const aliasBlocks = doc ? doc.elements.filter((e) => e.local === 'KeyAlias' && e.parent?.children.some((c) => c.local === 'Location' && c.text.includes('newks.jks'))) : [];
+      expect(aliasBlocks).toEqual([]);
+    }
+  });
+});
