@@ -44,4 +44,36 @@ describe('scan and verify read deployment.toml', () => {
     const lines = await verifyHome(detectHome(home), new Date('2020-06-01'));
     expect(lines[0].message).toMatch(/Secure Vault \(keystore_password\)/);
   });
+
+  describe('a Secure Vault password still in clear under [secrets] (not yet encrypted) is checked', () => {
+    const withSecret = (primary: string, secrets: string) => {
+      const home = copyHome('is-5.11.0');
+      const p = join(home, TOML);
+      const text = readFileSync(p, 'utf8');
+      const block = '[keystore.primary]\nfile_name = "wso2carbon.jks"\npassword = "wso2carbon"\n';
+      expect(text).toContain(block);
+      writeFileSync(p, text.replace(block, `[keystore.primary]\nfile_name = "wso2carbon.jks"\n${primary}\n`) + `\n[secrets]\n${secrets}\n`);
+      return verifyHome(detectHome(home), new Date('2020-06-01'));
+    };
+
+    it('a wrong clear value fails, as the server would at start', async () => {
+      const [primary] = await withSecret('password = "$secret{ks}"', 'ks = "[wrongpass]"');
+      expect(primary).toMatchObject({ function: 'primary', ok: false });
+      expect(primary.message).toMatch(/password/i);
+      expect(primary.message).not.toContain('wrongpass');
+    });
+
+    it('the right clear value opens the key, with a reminder to encrypt it', async () => {
+      const [primary] = await withSecret('password = "$secret{ks}"', 'ks = "[wso2carbon]"');
+      expect(primary).toMatchObject({ function: 'primary', ok: true });
+      expect(primary.message).toMatch(/key "wso2carbon" opens/);
+      expect(primary.warnings).toContain('the password is in [secrets] ks in clear (not yet encrypted): run bin/ciphertool.sh -Dconfigure to encrypt it');
+    });
+
+    it('an encrypted key password is not guessed from the store password', async () => {
+      const [primary] = await withSecret('password = "wso2carbon"\nkey_password = "$secret{kp}"', 'kp = "c2VjcmV0"');
+      expect(primary).toMatchObject({ function: 'primary', ok: true });
+      expect(primary.message).toBe('JKS opens with its password; key "wso2carbon" is there, its password is in Secure Vault (kp); not checked');
+    });
+  });
 });
