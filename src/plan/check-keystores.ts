@@ -80,7 +80,9 @@ export function checkPlanKeystores(
     }
     let cert: CertInfo;
     try {
-      cert = ks.checkKeyEntry(store, bytes, { alias, storePassword: r.password, keyPassword: r.keyPassword, label: r.homeRelPath ?? r.absPath });
+      // A plan without keyPassword means "the keystore password": say so if the key has another.
+      const keyPassword = plan.keystores[name].keyPassword === undefined ? undefined : r.keyPassword;
+      cert = ks.checkKeyEntry(store, bytes, { alias, storePassword: r.password, keyPassword, label: r.homeRelPath ?? r.absPath });
       const ws = ks.checkCertificate(cert, { now, allowExpired: r.allowExpired });
       const encrypts = keyFns.includes('internal') || keyFns.includes('primary');
       for (const w of ws) {

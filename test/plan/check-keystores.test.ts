@@ -4,14 +4,14 @@
  * does) so the user can pick one. Keystores are wso2carbon.jks's real key entry stored under several
  * aliases by our own JKS serialiser (test/helpers/keytool.ts withManyKeys), in a copy of a real home.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildChangeSet } from '../../src/cli/commands/apply';
 import { KsError } from '../../src/errors';
 import { detectHome } from '../../src/home/layout';
 import { parsePlan } from '../../src/plan/plan';
 import { copyHome } from '../helpers/home';
-import { withManyKeys } from '../helpers/keytool';
+import { describeWithKeytool, genKeyPair, tmpDir, withManyKeys } from '../helpers/keytool';
 
 const SEC = 'repository/resources/security';
 const keys = (n: number) => Array.from({ length: n }, (_, i) => `key${String(i + 1).padStart(2, '0')}`);
@@ -60,5 +60,41 @@ describe('a plan without "alias" on a keystore with several keys', () => {
     const tls = cs.files.find((f) => f.path.endsWith('catalina-server.xml'))!;
     expect(tls.changes.map((c) => c.setting)).toContain('Connector[port=9443]/@keystoreFile');
     expect(tls.after.toString('utf8')).toContain(`${SEC}/one.jks`);
+  });
+});
+
+describeWithKeytool('a JKS whose key password differs from its store password', () => {
+  async function keyPasswordError(keyPassword?: string): Promise<KsError> {
+    const home = copyHome('carbon-kernel-4.4.26');
+    const file = join(tmpDir('two-passwords'), 'two.jks');
+    genKeyPair({ file, storeType: 'JKS', storePass: 'store-pass-1', keyPass: 'key-pass-2', alias: 'server' });
+    writeFileSync(join(home, SEC, 'two.jks'), readFileSync(file));
+    const plan = parsePlan(
+      JSON.stringify({
+        version: 1,
+        keystores: { two: { path: `${SEC}/two.jks`, type: 'JKS', password: { env: 'TWO_PASS' }, alias: 'server', ...(keyPassword ? { keyPassword: { env: 'TWO_KEY' } } : {}) } },
+        functions: { tls: 'two' },
+      }),
+    );
+    try {
+      await buildChangeSet(detectHome(home), plan, { TWO_PASS: 'store-pass-1', TWO_KEY: keyPassword ?? '' });
+    } catch (e) {
+      if (e instanceof KsError) return e;
+      throw e;
+    }
+    throw new Error('expected KEY_PASSWORD');
+  }
+
+  it('a plan without keyPassword is told the key has its own password, which it must give', async () => {
+    const e = await keyPasswordError();
+    expect(e.code).toBe('KEY_PASSWORD');
+    expect(e.message).toBe(`keystore "two" (for tls): the key password of "server" in ${SEC}/two.jks differs from the keystore password; it must be given`);
+  });
+
+  it('a plan with a wrong keyPassword is told the one it gave is wrong', async () => {
+    const e = await keyPasswordError('not-the-key-pass');
+    expect(e.code).toBe('KEY_PASSWORD');
+    expect(e.message).toBe(`keystore "two" (for tls): the key password given for "server" in ${SEC}/two.jks is wrong`);
+    expect(e.message).not.toContain('not-the-key-pass');
   });
 });
