@@ -11,4 +11,7 @@ module.exports = {
   // @inquirer/* and the text-width packages @inquirer/core uses ship ESM only: let ts-jest compile them to CommonJS.
   transformIgnorePatterns: ['/node_modules/(?!(@inquirer|fast-wrap-ansi|fast-string-width|fast-string-truncated-width)/)'],
   testTimeout: 60000,
+  // One scratch folder per run (TMPDIR), removed at the end: test/global/setup.ts.
+  globalSetup: '<rootDir>/test/global/setup.ts',
+  globalTeardown: '<rootDir>/test/global/teardown.ts',
 };
