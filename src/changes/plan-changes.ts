@@ -101,6 +101,7 @@ export function planChanges(input: PlanInput): ChangeSet {
   }
   const files: FileChange[] = [];
   const warnings: string[] = [];
+  const notApplicable: KsFunction[] = [];
   const vault: VaultSecret[] = [];
   let vaultKeystoreChange: { from: string; to: string } | null = null;
 
@@ -143,12 +144,18 @@ export function planChanges(input: PlanInput): ChangeSet {
   if (targets.tls || targets.truststore) {
     const rel = layout.files.catalina;
     if (!rel) {
-      if (targets.tls) warnings.push(`tls: ${layout.confDir}/tomcat/catalina-server.xml is missing; nothing changed for Tomcat`);
+      if (targets.tls) {
+        warnings.push(`tls: ${layout.confDir}/tomcat/catalina-server.xml is missing; nothing changed for Tomcat`);
+        notApplicable.push('tls');
+      }
     } else {
       const text = decodedText(bytesOf(input, rel), rel).text;
       const current = readCatalina(parseXml(text, rel));
       const hasKeyHolder = current.some((c) => c.function === 'tls');
-      if (targets.tls && !hasKeyHolder) warnings.push(`tls: ${rel} has no SSL Connector with a keystore; nothing changed there`);
+      if (targets.tls && !hasKeyHolder) {
+        warnings.push(`tls: ${rel} has no SSL Connector with a keystore; nothing changed there`);
+        notApplicable.push('tls');
+      }
       if (hasKeyHolder || current.some((c) => c.function === 'truststore')) {
         // Secure Vault: `keystorePass="password"` + svns:secretAlias on the Connector (as the cipher tool leaves it).
         const cipherTool = cipherToolOf(input);
@@ -184,12 +191,16 @@ export function planChanges(input: PlanInput): ChangeSet {
       warnings.push(...r.warnings);
       vault.push(...r.vaultSecrets);
     }
-    if (targets.axis2 && !any) warnings.push(`axis2: no ${layout.confDir}/axis2/*.xml has an active https transport with a keystore (in this product they are commented out); nothing changed`);
+    if (targets.axis2 && !any) {
+      warnings.push(`axis2: no ${layout.confDir}/axis2/*.xml has an active https transport with a keystore (in this product they are commented out); nothing changed`);
+      notApplicable.push('axis2');
+    }
   }
 
   if (targets.secPolicy) {
     const change = changeSecPolicy(layout, input.files, targets.secPolicy, warnings, (rel) => `secPolicy: ${rel} has no keystore entry; nothing changed`);
     if (change) files.push(change);
+    else notApplicable.push('secPolicy');
   }
 
   if (vault.length) files.push(changeCipherText(input, vault, warnings));
@@ -202,7 +213,7 @@ export function planChanges(input: PlanInput): ChangeSet {
     if (aliases.length) warnings.push(reencryptWarning({ ...vaultChange, aliases, where: ctRel, fresh: [...new Set(vault.map((v) => v.alias))] }));
   }
 
-  return { home: layout.home, files, warnings, secrets: [...secrets].filter((s) => s.length > 0) };
+  return { home: layout.home, files, warnings, secrets: [...secrets].filter((s) => s.length > 0), ...(notApplicable.length ? { notApplicable } : {}) };
 }
 
 /**

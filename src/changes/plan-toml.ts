@@ -39,7 +39,7 @@ import { applyEdits, type TextEdit } from '../text/patcher';
 import { parseXml } from '../xml/document';
 import { changeSecPolicy, INTERNAL_KEYSTORE_ADVICE, INTERNAL_KEYSTORE_CONSEQUENCES, sameKeystore, sameTarget } from './common';
 import { decodedText } from './decoded';
-import type { ChangeSet, FileChange, SettingChange } from './types';
+import type { ChangeSet, FileChange, KsFunction, SettingChange } from './types';
 
 /** Structural copy of plan-changes' PlanInput (importing it would make the two modules import each other). */
 export interface TomlPlanInput {
@@ -241,6 +241,7 @@ export function planToml(input: TomlPlanInput): ChangeSet {
   const style = fileNameStyle(layout, obj);
   const defaults = defaultsOf(tomlDefaultFamily(layout, input.files, obj), style);
   const warnings: string[] = [];
+  let notApplicable: KsFunction[] | undefined;
   const notes: string[] = [];
   const secrets = new Set<string>();
   for (const t of Object.values(targets)) {
@@ -420,9 +421,10 @@ export function planToml(input: TomlPlanInput): ChangeSet {
         `secPolicy: ${sp} has no keystore entry (this product ships it without one, and deployment.toml does not generate it); nothing changed. It matters only when the server runs with the Java Security Manager and signed jars.`,
     );
     if (change) files.push(change);
+    else notApplicable = ['secPolicy'];
   }
 
-  return { home: layout.home, files, warnings, secrets: [...secrets].filter((s) => s.length > 0) };
+  return { home: layout.home, files, warnings, secrets: [...secrets].filter((s) => s.length > 0), ...(notApplicable ? { notApplicable } : {}) };
 }
 
 /**

@@ -48,6 +48,12 @@ export interface ChangeSet {
    * nothing has to split that sentence. Absent when none stays behind (or no scan was given).
    */
   staysBehind?: string[];
+  /**
+   * Functions the plan names for which this home has nothing to edit (no active https transport in
+   * axis2.xml, no SSL Connector, a sec.policy without a keystore entry, a missing file): each also has
+   * its warning. Absent when every function found its setting. Lets "nothing to change" say why.
+   */
+  notApplicable?: KsFunction[];
   /** Secrets that appear in the plan: output layers mask every occurrence of these. */
   secrets: string[];
 }

@@ -136,7 +136,9 @@ export function renderSummary(cs: ChangeSet, opts: RenderOptions): string {
   for (const f of cs.files) for (const n of f.notes) lines.push(`  note: ${n}`);
   for (const w of cs.warnings) lines.push(`${opts.color ? pc.yellow('warning') : 'warning'}: ${w}`);
   const changed = cs.files.filter((f) => !f.before.equals(f.after));
-  lines.push(changed.length === 0 ? 'Nothing to change: the home already uses these keystores.' : `${changed.length} file(s) to change: ${changed.map((f) => f.path).join(', ')}`);
+  if (changed.length) lines.push(`${changed.length} file(s) to change: ${changed.map((f) => f.path).join(', ')}`);
+  else if (cs.notApplicable?.length) lines.push(`Nothing to change: this home has nothing to edit for ${cs.notApplicable.join(', ')} (see the warnings above).`);
+  else lines.push('Nothing to change: the home already uses these keystores.');
   return lines.join('\n') + '\n';
 }
 

@@ -153,7 +153,7 @@ export async function applyCommand(opts: ApplyOptions, io: CliIo): Promise<numbe
     const view = { color: io.color && !opts.json };
 
     if (opts.dryRun || changed.length === 0) {
-      if (opts.json) out.json({ changed: changed.length > 0, backup: null, dryRun: Boolean(opts.dryRun), files: jsonFiles(cs), warnings: cs.warnings, staysBehind: cs.staysBehind ?? [], recovered });
+      if (opts.json) out.json({ changed: changed.length > 0, backup: null, dryRun: Boolean(opts.dryRun), files: jsonFiles(cs), warnings: cs.warnings, staysBehind: cs.staysBehind ?? [], notApplicable: cs.notApplicable ?? [], recovered });
       else {
         if (opts.dryRun) out.out(renderDiff(cs, view));
         out.out(renderSummary(cs, view));
@@ -169,7 +169,7 @@ export async function applyCommand(opts: ApplyOptions, io: CliIo): Promise<numbe
       return 1;
     }
     const { id } = await writeChangeSet(layout.home, cs, `apply --plan ${opts.plan}`);
-    if (opts.json) out.json({ changed: true, backup: id, files: jsonFiles(cs), warnings: cs.warnings, staysBehind: cs.staysBehind ?? [], recovered });
+    if (opts.json) out.json({ changed: true, backup: id, files: jsonFiles(cs), warnings: cs.warnings, staysBehind: cs.staysBehind ?? [], notApplicable: cs.notApplicable ?? [], recovered });
     else {
       out.out(`\nApplied. Backup: ${id}\n`);
       out.out(`To undo:  wso2-keystore restore ${shellQuote(layout.home)} --id ${id}\n`);
