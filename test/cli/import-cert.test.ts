@@ -44,6 +44,13 @@ describeWithKeytool('apply --import-cert', () => {
     expect((keytool(['-list', '-keystore', ts, '-storepass', 'wso2carbon']).match(/trustedCertEntry/g) ?? []).length).toBe(countBefore + 1);
     expect(out.warnings.join('\n')).not.toMatch(/not in the truststore/);
     expect(r.stdout).not.toContain(PASS);
+    // The checkpoint's notes name the truststore change without a line number (a binary file has none).
+    const notes: string[] = JSON.parse(runCli(['backups', home, '--json']).stdout).backups.find((b: { id: string }) => b.id === out.backup).notes;
+    expect(notes.filter((n) => n.includes('client-truststore'))).toEqual([
+      expect.stringMatching(/^repository\/resources\/security\/client-truststore\.jks truststore trusted certificate → gateway \(([0-9A-F]{2}:){31}[0-9A-F]{2}\)$/),
+      'repository/resources/security/client-truststore.jks: imported the certificate of "gw" (CN=gw.example.com) as "gateway"',
+    ]);
+    expect(notes.join('\n')).not.toMatch(/client-truststore\.jks:0/);
 
     const back = runCli(['restore', home, '--yes']);
     expect(back.code).toBe(0);

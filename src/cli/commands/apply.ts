@@ -123,7 +123,7 @@ export async function buildChangeSet(
 export async function writeChangeSet(home: string, cs: ChangeSet, command: string): Promise<{ id: string }> {
   const changed = cs.files.filter((f) => !f.before.equals(f.after));
   const notes = cs.files.flatMap((f) => [
-    ...f.changes.map((c) => `${f.path}:${c.line} ${c.function} ${c.setting}${c.secret ? ' (password changed)' : ` → ${c.to}`}`),
+    ...f.changes.map((c) => `${f.path}${c.line ? `:${c.line}` : ''} ${c.function} ${c.setting}${c.secret ? ' (password changed)' : ` → ${c.to}`}`),
     ...f.notes,
   ]);
   return applyTransaction(
