@@ -1,15 +1,13 @@
 /** Removes the run's scratch folder (setup.ts), unless WSO2KS_KEEP_TEST_TMP is set. */
-import { chmodSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Tests that deny permissions may leave a folder unreadable: give the owner its rights back first. */
 function unlock(dir: string): void {
   try {
     chmodSync(dir, 0o700);
-    for (const e of readdirSync(dir)) {
-      const p = join(dir, e);
-      if (statSync(p, { throwIfNoEntry: false })?.isDirectory()) unlock(p);
-    }
+    // Never through a link: tests link the repository and node_modules into their scratch folders.
+    for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory() && !e.isSymbolicLink()) unlock(join(dir, e.name));
   } catch {
     /* not ours to fix: rmSync reports what it cannot remove */
   }
