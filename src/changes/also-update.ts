@@ -132,6 +132,7 @@ export function applyAlsoUpdate(cs: ChangeSet, input: Input): ChangeSet {
   const generated = new Set(opts.generated ?? []);
   const changedPaths = new Set(cs.files.map((f) => f.path));
   const behind: string[] = [];
+  const partial: string[] = [];
   const regenerated: string[] = [];
   const moves: Move[] = [];
   for (const ref of opts.references) {
@@ -166,14 +167,18 @@ export function applyAlsoUpdate(cs: ChangeSet, input: Input): ChangeSet {
       behind.push(...list.map((m) => `${rel}:${m.ref.line} ${m.ref.setting} (not a format this tool edits)`));
       continue;
     }
-    files.push(r.change);
+    if (r.change.changes.length) files.push(r.change); // a file whose references all stay is not a change
     vault.push(...r.vaultSecrets);
     behind.push(...r.behind);
+    partial.push(...r.partial);
     warnings.push(...r.warnings);
   }
   if (vault.length) mergeVault(files, layout, input.files, vault, warnings);
 
   if (regenerated.length) warnings.push(`these references are regenerated from ${layout.files.deploymentToml ?? 'deployment.toml'} at the next start and follow it: ${regenerated.join('; ')}`);
+  if (partial.length) {
+    warnings.push(`moved to the new keystore, but no password setting sits next to them: check by hand that they get its password: ${partial.join('; ')}`);
+  }
   if (behind.length) {
     warnings.push(
       `still pointing at a keystore this plan moves away from: ${behind.join('; ')}.` +
@@ -188,7 +193,10 @@ export function applyAlsoUpdate(cs: ChangeSet, input: Input): ChangeSet {
 interface FileResult {
   change: FileChange;
   vaultSecrets: VaultSecret[];
+  /** References left as they were, and why. */
   behind: string[];
+  /** References whose path moved but that name no password next to it: to check by hand. */
+  partial: string[];
   warnings: string[];
 }
 
@@ -209,6 +217,7 @@ function moveInXml(rel: string, bytes: Buffer, list: Move[]): FileResult {
   const ctx: XmlEditContext = { doc, encoding, file: rel };
   const out: XmlPatchResult = { edits: [], warnings: [], vaultSecrets: [] };
   const behind: string[] = [];
+  const partial: string[] = [];
   const done = new Set<XmlElement>();
   for (const m of list) {
     const el = doc.elements.find((e) => doc.lineOf(e.openEnd) <= m.ref.line && doc.lineOf(e.closeStart) >= m.ref.line && e.children.length === 0 && e.text.trim() === m.ref.value);
@@ -237,7 +246,7 @@ function moveInXml(rel: string, bytes: Buffer, list: Move[]): FileResult {
       if (has('Password')) values.Password = m.target.password;
       if (isKey && has('KeyPassword')) values.KeyPassword = m.target.keyPassword;
       patchKeystoreBlock(ctx, block, values, label.replace(/\/Location$/, ''), 'other', out);
-      if (!has('Password')) behind.push(`${rel}:${m.ref.line} ${label}: path moved; it names no password next to it`);
+      if (!has('Password')) partial.push(`${rel}:${m.ref.line} ${label}`);
       continue;
     }
     const e = setElementText(ctx, el, pathLike(el.text, m.target), { setting: label, function: 'other' });
@@ -256,10 +265,10 @@ function moveInXml(rel: string, bytes: Buffer, list: Move[]): FileResult {
       set(pass, m.target.password, true);
       set(param(sib.type), m.target.type, false);
       if (isKey && /key\.store/.test(name)) set(param([name.replace(/key\.store\.(file|location|path)$/, 'cert.pass')]), m.target.keyPassword, true);
-      if (!pass) behind.push(`${rel}:${m.ref.line} ${label}: path moved; no password parameter next to it`);
-    } else behind.push(`${rel}:${m.ref.line} ${label}: path moved; it names no password next to it`);
+      if (!pass) partial.push(`${rel}:${m.ref.line} ${label}`);
+    } else partial.push(`${rel}:${m.ref.line} ${label}`);
   }
-  return { change: fileChange(rel, bytes, text, encoding, out.edits, (t) => parseXml(t, rel)), vaultSecrets: out.vaultSecrets, behind, warnings: out.warnings };
+  return { change: fileChange(rel, bytes, text, encoding, out.edits, (t) => parseXml(t, rel)), vaultSecrets: out.vaultSecrets, behind, partial, warnings: out.warnings };
 }
 
 /** Password keys that go with a keystore path key in .properties files WSO2 ships. */
@@ -272,6 +281,7 @@ function moveInProperties(rel: string, bytes: Buffer, list: Move[]): FileResult 
   const { text, encoding } = decodedText(bytes, rel);
   const edits: SettingEdit[] = [];
   const behind: string[] = [];
+  const partial: string[] = [];
   const lines = lineIndex(text);
   for (const m of list) {
     const key = m.ref.setting;
@@ -280,15 +290,23 @@ function moveInProperties(rel: string, bytes: Buffer, list: Move[]): FileResult 
       behind.push(`${rel}:${m.ref.line} ${key} (not a key=value line this tool can edit)`);
       continue;
     }
+    // primary.key.location next to primary.key.alias (the cipher tool's key, cipher-standalone-config):
+    // the alias need not be in the new keystore, and that key encrypts. As for a KeyAlias in XML.
+    const base = key.replace(/\.(location|file|path)$/i, '');
+    const aliasKey = base !== key ? [`${base}.alias`, `${base}.keyAlias`, `${base}.KeyAlias`].find((k) => findProperty(text, k)) : undefined;
+    if (aliasKey) {
+      behind.push(`${rel}:${m.ref.line} ${key} (a keystore with its own alias, ${aliasKey}, whose key may encrypt data: change it by hand if it should move)`);
+      continue;
+    }
     const pe = setProperty(text, key, pathLike(cur.value, m.target));
     if (pe) edits.push({ ...pe, setting: key, to: pathLike(cur.value, m.target), secret: false, function: 'other' });
     const pwKey = PROPERTY_PASSWORDS[key] ?? [`${key}Password`, `${key}.password`].find((k) => findProperty(text, k));
     if (pwKey && findProperty(text, pwKey)) {
       const e = setProperty(text, pwKey, m.target.password);
       if (e) edits.push({ ...e, setting: pwKey, to: m.target.password, secret: true, function: 'other' });
-    } else behind.push(`${rel}:${m.ref.line} ${key}: path moved; no password key next to it`);
+    } else partial.push(`${rel}:${m.ref.line} ${key}`);
   }
-  return { change: fileChange(rel, bytes, text, encoding, edits), vaultSecrets: [], behind, warnings: [] };
+  return { change: fileChange(rel, bytes, text, encoding, edits), vaultSecrets: [], behind, partial, warnings: [] };
 }
 
 /** Vault secrets of moved references: into the cipher-text.properties change (made or extended). */

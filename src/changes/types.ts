@@ -45,7 +45,8 @@ export interface ChangeSet {
    * The references outside the managed files that stay pointing at a keystore this plan moves away
    * from, each as `path:line setting (why or value)`: exactly the entries the "still pointing at a
    * keystore this plan moves away from: …" warning lists (src/changes/also-update.ts), as data, so
-   * nothing has to split that sentence. Absent when none stays behind (or no scan was given).
+   * nothing has to split that sentence. Never one that moved (a moved reference with no password
+   * beside it has a warning of its own). Absent when none stays behind (or no scan was given).
    */
   staysBehind?: string[];
   /**

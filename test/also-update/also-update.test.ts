@@ -4,6 +4,8 @@
  * EndpointConfig.properties) get the new path (in their own style) and password, with minimal edits;
  * without the option they are listed; generated files on toml homes are left to deployment.toml.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { collectAlsoUpdate } from '../../src/changes/also-update';
 import type { ChangeSet } from '../../src/changes/types';
 import { readProperties } from '../../src/edit/properties';
@@ -137,14 +139,37 @@ describe('EI 6.2.0: the other profiles\' own carbon.xml', () => {
     expect(cs.warnings.join('\n')).toMatch(/still pointing at a keystore this plan moves away from: .*wso2\/analytics\/conf\/carbon\.xml:\d+/);
   });
 
-  it('the profiles\' other references to the keystore still move (they have no KeyAlias)', async () => {
+  it('only the managed files change; the cipher tool\'s keystore (with its own alias) stays, listed', async () => {
     const { cs } = await run('ei-6.2.0', 'sameFile', ['tls', 'axis2']);
-    const moved = cs.files.filter((f) => !f.after.equals(f.before) && f.path.startsWith('wso2/'));
-    // Whatever moved outside the managed files carries no KeyStore block with a KeyAlias.
-    for (const f of moved) {
-      const doc = f.path.endsWith('.xml') ? parseXml(f.after.toString('utf8')) : null;
-      const aliasBlocks = doc ? doc.elements.filter((e) => e.local === 'KeyAlias' && e.parent?.children.some((c) => c.local === 'Location' && c.text.includes('newks.jks'))) : [];
-      expect(aliasBlocks).toEqual([]);
-    }
+    expect(cs.files.map((f) => f.path)).toEqual(['conf/tomcat/catalina-server.xml', 'conf/axis2/axis2.xml', 'conf/axis2/axis2_nhttp.xml', 'conf/axis2/axis2_pt.xml']);
+    expect(cs.files.every((f) => !f.after.equals(f.before))).toBe(true);
+    // conf/cipher-standalone-config.properties: primary.key.location next to primary.key.alias.
+    expect(cs.staysBehind).toContain(
+      'conf/cipher-standalone-config.properties:2 primary.key.location (a keystore with its own alias, primary.key.alias, whose key may encrypt data: change it by hand if it should move)',
+    );
+  });
+});
+
+describe('a reference whose path moves but that names no password next to it', () => {
+  it('moves, and is named in its own warning, not among those that stay behind', async () => {
+    const home = copyHome('apim-2.2.0');
+    const extraXml = 'repository/conf/extra/keystore-only.xml';
+    const extraProps = 'repository/conf/extra/client.properties';
+    mkdirSync(join(home, 'repository/conf/extra'));
+    writeFileSync(join(home, extraXml), '<Config>\n  <KeyStore>\n    <Location>${carbon.home}/repository/resources/security/wso2carbon.jks</Location>\n    <Type>JKS</Type>\n  </KeyStore>\n</Config>\n');
+    writeFileSync(join(home, extraProps), 'client.store=./repository/resources/security/wso2carbon.jks\n');
+    const layout = detectHome(home);
+    const files = await readHomeFiles(layout);
+    const extra = await collectAlsoUpdate(layout, 'sameFile');
+    const ks = target(home, 'newks', 'repository/resources/security/newks.jks', { password: NEW, keyPassword: KEY, alias: 'newkey' });
+    const cs = planChanges({ layout, files: new Map([...extra.files, ...files]), targets: { tls: ks }, confirmInternalKeystoreChange: true, alsoUpdate: extra.options });
+    expect(after(cs, extraXml)).toContain('<Location>${carbon.home}/repository/resources/security/newks.jks</Location>');
+    expect(after(cs, extraProps)).toBe('client.store=./repository/resources/security/newks.jks\n');
+    const partial = cs.warnings.filter((w) => w.startsWith('moved to the new keystore, but no password setting sits next to them'));
+    expect(partial).toEqual([
+      `moved to the new keystore, but no password setting sits next to them: check by hand that they get its password: ${extraProps}:1 client.store; ${extraXml}:3 Config/KeyStore/Location`,
+    ]);
+    expect((cs.staysBehind ?? []).filter((r) => r.startsWith('repository/conf/extra/'))).toEqual([]);
+    expect(cs.warnings.filter((w) => w.startsWith('still pointing')).join('\n')).not.toContain('repository/conf/extra/');
   });
 });
