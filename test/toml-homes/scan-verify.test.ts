@@ -5,6 +5,7 @@ import { verifyHome } from '../../src/cli/commands/verify';
 import { detectHome } from '../../src/home/layout';
 import { scanHome } from '../../src/scan/scan';
 import { copyHome } from '../helpers/home';
+import { describeWithKeytool, exportCert, genKeyPair, importTrusted, tmpDir } from '../helpers/keytool';
 
 const TOML = 'repository/conf/deployment.toml';
 
@@ -68,6 +69,31 @@ describe('scan and verify read deployment.toml', () => {
       expect(primary).toMatchObject({ function: 'primary', ok: true });
       expect(primary.message).toMatch(/key "wso2carbon" opens/);
       expect(primary.warnings).toContain('the password is in [secrets] ks in clear (not yet encrypted): run bin/ciphertool.sh -Dconfigure to encrypt it');
+    });
+
+    it('a key password still in clear is checked and gets the same reminder', async () => {
+      const [primary] = await withSecret('password = "wso2carbon"\nkey_password = "$secret{kp}"', 'kp = "[wso2carbon]"');
+      expect(primary).toMatchObject({ function: 'primary', ok: true });
+      expect(primary.warnings).toContain('the password is in [secrets] kp in clear (not yet encrypted): run bin/ciphertool.sh -Dconfigure to encrypt it');
+    });
+
+    describeWithKeytool('a truststore whose password is still in clear', () => {
+      it('is opened for the "certificate not in the truststore" check', async () => {
+        const home = copyHome('is-5.11.0');
+        const sec = join(home, 'repository/resources/security');
+        const scratch = tmpDir('clear-trust');
+        genKeyPair({ file: join(scratch, 'other.jks'), storeType: 'JKS', storePass: 'otherpw', alias: 'other' });
+        writeFileSync(join(scratch, 'other.der'), exportCert(join(scratch, 'other.jks'), 'otherpw', 'other'));
+        importTrusted(join(sec, 'other-trust.jks'), 'JKS', 'trustpw', 'other', join(scratch, 'other.der'));
+        const p = join(home, TOML);
+        const text = readFileSync(p, 'utf8');
+        const block = '[truststore]\nfile_name="client-truststore.jks"\npassword="wso2carbon"\n';
+        expect(text).toContain(block);
+        writeFileSync(p, text.replace(block, '[truststore]\nfile_name="other-trust.jks"\npassword="$secret{ts}"\n') + '\n[secrets]\nts = "[trustpw]"\n');
+        const lines = await verifyHome(detectHome(home), new Date('2020-06-01'));
+        expect(lines.find((l) => l.function === 'truststore')).toMatchObject({ ok: true });
+        expect(lines.find((l) => l.function === 'primary')!.warnings.join('\n')).toMatch(/is not in the truststore repository\/resources\/security\/other-trust\.jks/);
+      });
     });
 
     it('an encrypted key password is not guessed from the store password', async () => {

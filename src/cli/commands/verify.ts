@@ -89,8 +89,12 @@ export async function verifyHome(layout: HomeLayout, now = new Date()): Promise<
   const keyWarnings = layout.era === 'toml' && layout.files.deploymentToml && files.get(layout.files.deploymentToml)
     ? tomlKeyWarnings(decodeText(files.get(layout.files.deploymentToml)!, layout.files.deploymentToml).text, layout.files.deploymentToml)
     : [];
+  // A Secure Vault password is checked only where its clear value is at hand: deployment.toml's
+  // [secrets] holds `alias = "[clear]"` until the cipher tool encrypts it (readTomlSettings
+  // resolves it). carbon.xml's element holds a placeholder, never the password.
+  const clearFromSecrets = (s: { secretAlias?: string; password?: string }) => layout.era === 'toml' && s.secretAlias !== undefined && s.password !== undefined;
   let trustStore: Keystore | null = null;
-  if (trust?.location && trust.password && !trust.secretAlias) {
+  if (trust?.location && trust.password && (!trust.secretAlias || clearFromSecrets(trust))) {
     try {
       trustStore = open(trust.location, trust.password, trust.type).store;
     } catch {
@@ -115,17 +119,12 @@ export async function verifyHome(layout: HomeLayout, now = new Date()): Promise<
         continue;
       }
       if (!existsSync(abs(s.location))) throw new Error(`${s.location} does not exist`);
-      // A Secure Vault password is checked only where its clear value is at hand: deployment.toml's
-      // [secrets] holds `alias = "[clear]"` until the cipher tool encrypts it (readTomlSettings
-      // resolves it). carbon.xml's element holds a placeholder, never the password.
-      const clearFromSecrets = layout.era === 'toml' && s.secretAlias !== undefined && s.password !== undefined;
-      if (s.secretAlias && !clearFromSecrets) {
+      if (s.secretAlias && !clearFromSecrets(s)) {
         lines.push({ ...base, ok: true, message: `password is in Secure Vault (${s.secretAlias}); not checked` });
         continue;
       }
-      if (clearFromSecrets) {
-        base.warnings.push(`the password is in [secrets] ${s.secretAlias} in clear (not yet encrypted): run bin/ciphertool.sh -Dconfigure to encrypt it`);
-      }
+      const encryptIt = (alias: string) => `the password is in [secrets] ${alias} in clear (not yet encrypted): run bin/ciphertool.sh -Dconfigure to encrypt it`;
+      if (clearFromSecrets(s)) base.warnings.push(encryptIt(s.secretAlias!));
       if (s.password === undefined && layout.era === 'toml') {
         lines.push({ ...base, ok: true, message: 'the password comes from the environment ($env{}/$sys{}) or an unresolvable $ref{}; not checked' });
         continue;
@@ -143,6 +142,7 @@ export async function verifyHome(layout: HomeLayout, now = new Date()): Promise<
         alias = keys[0].alias;
       }
       const keyVault = (s as { keyPasswordSecretAlias?: string }).keyPasswordSecretAlias;
+      if (keyVault && s.keyPassword !== undefined && layout.era === 'toml') base.warnings.push(encryptIt(keyVault));
       if (keyVault && s.keyPassword === undefined) {
         // The key password is a Secure Vault value this tool cannot read: the store opened, the key is not tried.
         if (!keys.some((k) => k.alias.toLowerCase() === alias!.toLowerCase())) throw new Error(`no private key "${alias}" in ${s.location}`);
