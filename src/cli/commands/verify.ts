@@ -166,10 +166,10 @@ export async function verifyCommand(opts: { home?: string; json?: boolean }, io:
   const out = new Out(io);
   try {
     const layout = detectHome(resolve(io.cwd, opts.home ?? '.'));
-    await recoverFirst(layout.home, out, { json: opts.json });
+    const recovered = await recoverFirst(layout.home, out, { json: opts.json });
     const lines = await verifyHome(layout);
     const ok = lines.every((l) => l.ok);
-    if (opts.json) out.json({ ok, checks: lines });
+    if (opts.json) out.json({ ok, checks: lines, recovered });
     else {
       for (const l of lines) {
         out.out(`${l.ok ? 'OK  ' : 'FAIL'}  ${l.function.padEnd(10)} ${l.path}:${l.line} ${l.owner}: ${l.message}\n`);
