@@ -10,12 +10,11 @@
  * Everything runs in-process through src/cli/main.ts: no build needed.
  */
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { PassThrough } from 'node:stream';
 import { dirname, join } from 'node:path';
-import type { CliIo } from '../../src/cli/io';
 import { main } from '../../src/cli/main';
 import { parsePlan } from '../../src/plan/plan';
 import { copyHome, hashTree, listFiles, REPO } from '../helpers/home';
+import { memoryIo } from '../helpers/io';
 import { describeWithKeytool, genKeyPair, tmpDir } from '../helpers/keytool';
 
 // main.ts loads a command as './commands/x.js' (the name in dist/ and the bundle); jest needs the .ts.
@@ -36,17 +35,8 @@ function codeOf(doc: string): { fenced: Array<{ lang: string; body: string }>; i
 }
 
 function run(argv: string[], env: NodeJS.ProcessEnv = {}, cwd = REPO) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    stdin: Object.assign(new PassThrough(), { isTTY: false }),
-    env,
-    cwd,
-    color: false,
-  };
-  return main(argv, io).then((code) => ({ code, stdout, stderr }));
+  const m = memoryIo(cwd, env);
+  return main(argv, m.io).then((code) => ({ code, stdout: m.stdout(), stderr: m.stderr() }));
 }
 
 interface Usage {

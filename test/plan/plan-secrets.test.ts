@@ -9,12 +9,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import type { CliIo } from '../../src/cli/io';
 import { main } from '../../src/cli/main';
 import { parsePlan } from '../../src/plan/plan';
 import { errorOf } from '../helpers/errors';
 import { copyHome } from '../helpers/home';
+import { memoryIo } from '../helpers/io';
 
 // main.ts loads commands the way dist/ and the bundle name them; jest resolves no .js to a .ts source by itself.
 jest.mock('../../src/cli/commands/apply.js', () => jest.requireActual('../../src/cli/commands/apply.ts'), { virtual: true });
@@ -91,18 +90,9 @@ describe('apply --plan: nothing printed about a broken plan quotes a password', 
   const dir = mkdtempSync(join(tmpdir(), 'wso2-ks-plan-secrets-'));
 
   async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = '';
-    let err = '';
-    const io: CliIo = {
-      stdout: { write: (s: string) => (out += s) },
-      stderr: { write: (s: string) => (err += s) },
-      stdin: Object.assign(new PassThrough(), { isTTY: false }),
-      env: { NEWKS_PASS: 'from-env' },
-      cwd: dir,
-      color: false,
-    };
-    const code = await main(args, io);
-    return { code, out, err };
+    const m = memoryIo(dir, { NEWKS_PASS: 'from-env' });
+    const code = await main(args, m.io);
+    return { code, out: m.stdout(), err: m.stderr() };
   }
 
   test.each(BROKEN.map(([name, text], i) => [name, text, i] as const))('%s', async (_name, text, i) => {

@@ -8,6 +8,7 @@ import type { CliIo } from '../../src/cli/io';
 import { Out } from '../../src/cli/output';
 import type { Choice, Prompter } from '../../src/wizard/prompter';
 import { interrupted } from '../../src/wizard/prompter';
+import { memoryIo } from '../helpers/io';
 
 export type Step =
   | { input: RegExp; answer: string | string[] }
@@ -83,15 +84,6 @@ export function scriptedPrompter(steps: Step[]): { prompt: Prompter; asked: Aske
 }
 
 export function fakeIo(cwd: string, env: NodeJS.ProcessEnv = {}): { io: CliIo; out: Out; stdout: () => string; stderr: () => string } {
-  let so = '';
-  let se = '';
-  const io: CliIo = {
-    stdout: { write: (s: string) => (so += s), isTTY: true },
-    stderr: { write: (s: string) => (se += s), isTTY: true },
-    stdin: Object.assign(process.stdin, {}) as CliIo['stdin'],
-    env,
-    cwd,
-    color: false,
-  };
-  return { io, out: new Out(io), stdout: () => so, stderr: () => se };
+  const m = memoryIo(cwd, env, { tty: true, stdin: Object.assign(process.stdin, {}) as CliIo['stdin'] });
+  return { ...m, out: new Out(m.io) };
 }
