@@ -1,4 +1,4 @@
-/** The hand-rolled SHA-256/SHA-1 iteration of the PKCS12 KDF gives what node:crypto gives, in WebAssembly and in JavaScript. */
+/** The hand-rolled SHA-256/SHA-1 iteration of the PKCS12 KDF gives what node:crypto gives, in WebAssembly and through its node:crypto fallback. */
 import { createHash, randomBytes } from 'node:crypto';
 import { iterateHash, wasmSha, type HashLoop } from '../../src/keystore/iterated-hash';
 import { SHA_MODULE_BASE64 } from '../../src/keystore/wasm-sha';
@@ -10,7 +10,7 @@ const native = (digest: string, input: Buffer, times: number) => {
   return a;
 };
 
-describe.each(['auto', 'js'] as HashLoop[])('iterateHash (%s loop)', (loop) => {
+describe.each(['auto', 'crypto'] as HashLoop[])('iterateHash (%s loop)', (loop) => {
   it.each([
     ['sha256', 32],
     ['sha1', 20],
@@ -54,7 +54,7 @@ describe('the WebAssembly loops', () => {
     expect(first).toBe(native('sha256', a, 10_000).toString('hex'));
   });
 
-  it('fall back to JavaScript in a process without WebAssembly (as under node --jitless)', () => {
+  it('fall back to node:crypto in a process without WebAssembly (as under node --jitless)', () => {
     const saved = Object.getOwnPropertyDescriptor(globalThis, 'WebAssembly')!;
     delete (globalThis as { WebAssembly?: unknown }).WebAssembly;
     try {
