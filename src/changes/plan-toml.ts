@@ -135,8 +135,6 @@ export interface TomlKeystoreSetting extends CurrentSetting {
   present: boolean;
   /** Keys of the table written in the file. */
   explicit: string[];
-  /** Secure Vault alias of key_password, when it is a `$secret{}` reference. */
-  keyPasswordSecretAlias?: string;
 }
 
 interface Resolved {

@@ -50,4 +50,6 @@ export interface CurrentSetting {
   line: number;
   /** Secure Vault alias when the password is a placeholder. */
   secretAlias?: string;
+  /** Secure Vault alias of the key password, when it is a `$secret{}` reference (deployment.toml). */
+  keyPasswordSecretAlias?: string;
 }

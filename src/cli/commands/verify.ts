@@ -141,8 +141,8 @@ export async function verifyHome(layout: HomeLayout, now = new Date()): Promise<
         if (keys.length !== 1) throw new Error(`no alias is set and the keystore holds ${keys.length} private keys`);
         alias = keys[0].alias;
       }
-      const keyVault = (s as { keyPasswordSecretAlias?: string }).keyPasswordSecretAlias;
-      if (keyVault && s.keyPassword !== undefined && layout.era === 'toml') base.warnings.push(encryptIt(keyVault));
+      const keyVault = s.keyPasswordSecretAlias;
+      if (keyVault && clearFromSecrets({ secretAlias: keyVault, password: s.keyPassword })) base.warnings.push(encryptIt(keyVault));
       if (keyVault && s.keyPassword === undefined) {
         // The key password is a Secure Vault value this tool cannot read: the store opened, the key is not tried.
         if (!keys.some((k) => k.alias.toLowerCase() === alias!.toLowerCase())) throw new Error(`no private key "${alias}" in ${s.location}`);
