@@ -278,14 +278,13 @@ export function parseSaxes(source: string, file: string | undefined, keep?: Pars
   const Parser = loadSaxes();
   const parser = new Parser({ position: true });
   const view = new ViewBuilder(source, keep, bare);
-  const position = () => parser.position;
   let failure: Error | null = null;
 
   parser.on('error', (err) => {
     if (!failure) failure = err;
   });
   parser.on('opentag', (tag) => {
-    const openEnd = position();
+    const openEnd = parser.position;
     const attributes = tag.attributes as Record<string, string>;
     const el = view.open(tag.name, tag.isSelfClosing, source.lastIndexOf('<', openEnd - 1), openEnd);
     if (el) readAttrs(source, el, (name, raw) => attributes[name] ?? raw);
@@ -293,12 +292,12 @@ export function parseSaxes(source: string, file: string | undefined, keep?: Pars
   parser.on('comment', () => {
     // saxes reports a comment at its closing `--`; the `>` that must follow is part of it. Its `<!--`
     // cannot overlap the `-->` (`<!-->` opens a comment), and the body holds no other `<!--` (no `--`).
-    const end = position() + 1;
+    const end = parser.position + 1;
     view.comment(source.lastIndexOf('<!--', end - 7), end);
   });
   parser.on('text', (t) => view.text(t));
   parser.on('cdata', (t) => view.text(t));
-  parser.on('closetag', (tag) => view.close(tag.isSelfClosing, position()));
+  parser.on('closetag', (tag) => view.close(tag.isSelfClosing, parser.position));
 
   try {
     parser.write(source).close();
