@@ -388,7 +388,6 @@ export function parseFast(source: string, keep?: ParseXmlOptions['keep'], bare =
   const names: string[] = []; // open elements' names, innermost last (kept or not)
   const len = source.length;
   let pos = 0;
-  let rootDone = false;
   // The next `&` and `]]>` at or after the text being read (-1: none left), found once each so the
   // reading stays linear in the text's length (a 100 MB file may hold few of either).
   let nextAmp = source.indexOf('&');
@@ -429,7 +428,6 @@ export function parseFast(source: string, keep?: ParseXmlOptions['keep'], bare =
       names.pop();
       pos = END_TAG.lastIndex;
       view.close(false, pos);
-      if (!names.length) rootDone = true;
     } else if (next === 0x21 /* ! */) {
       if (source.startsWith('<!--', lt)) {
         const close = source.indexOf('--', lt + 4);
@@ -448,8 +446,9 @@ export function parseFast(source: string, keep?: ParseXmlOptions['keep'], bare =
         return null; // DOCTYPE, or not well-formed
       }
     } else {
-      // A start tag; a second root, a processing instruction or anything else is saxes' to judge.
-      if (rootDone) return null;
+      // A start tag; a second root (the root is in every view, so the view has one once it opened),
+      // a processing instruction or anything else is saxes' to judge.
+      if (view.root && !names.length) return null;
       START_TAG.lastIndex = lt;
       const m = START_TAG.exec(source);
       if (!m) return null;
@@ -462,14 +461,12 @@ export function parseFast(source: string, keep?: ParseXmlOptions['keep'], bare =
       // Attributes are read once: into the view (which also finds a duplicate name, refused by
       // saxes), or, for a tag outside the view, only their names for that check.
       if (attrs && !(el ? readAttrs(source, el, attrValue) : distinctAttrNames(attrs))) return null;
-      if (selfClosing) {
-        view.close(true, pos);
-        if (!names.length) rootDone = true;
-      } else names.push(m[1]);
+      if (selfClosing) view.close(true, pos);
+      else names.push(m[1]);
     }
   }
-  if (names.length || !rootDone) return null;
-  return view.done();
+  // An element left open, or no root at all (done() gives null then).
+  return names.length ? null : view.done();
 }
 
 /** Children of `el` with the given local name. */
