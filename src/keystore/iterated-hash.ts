@@ -14,14 +14,9 @@
  *
  * Both paths are checked against node:crypto on random inputs in test/keystore/iterated-hash.test.ts.
  */
-import * as cryptoModule from 'node:crypto';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { H1, H256, K256 } from './sha-constants';
 import { LAYOUT, SHA_MODULE_BASE64 } from './wasm-sha';
-
-type OneShotHash = (algorithm: string, data: Buffer, outputEncoding: 'buffer') => Buffer;
-const oneShot = (cryptoModule as unknown as { hash?: OneShotHash }).hash;
-const hashOnce = (digest: string, data: Buffer): Buffer => (oneShot ? oneShot(digest, data, 'buffer') : createHash(digest).update(data).digest());
 
 /** Which loop runs SHA-256 and SHA-1: 'auto' is WebAssembly where the process has it, 'crypto' is node:crypto (what a process without it runs). */
 export type HashLoop = 'auto' | 'crypto';
@@ -33,7 +28,7 @@ export function iterateHash(digest: string, input: Buffer, times: number, loop: 
   const w = sha && loop === 'auto' ? wasmSha() : null;
   if (sha && w) return w.iterate(sha, input, times);
   let a: Buffer = Buffer.from(input);
-  for (let i = 0; i < times; i++) a = hashOnce(digest, a);
+  for (let i = 0; i < times; i++) a = hash(digest, a, 'buffer');
   return a;
 }
 
