@@ -334,7 +334,6 @@ const NAME = '[A-Za-z_:][-A-Za-z0-9._:]*';
 const WS = '[ \\t\\r\\n]';
 const START_TAG = new RegExp(`<(${NAME})((?:${WS}+${NAME}${WS}*=${WS}*(?:"[^<"]*"|'[^<']*'))*)${WS}*(/?)>`, 'y');
 const END_TAG = new RegExp(`</(${NAME})${WS}*>`, 'y');
-const ATTR_NAMES = new RegExp(`(${NAME})${WS}*=${WS}*(?:"[^"]*"|'[^']*')`, 'g');
 const XML_DECL = new RegExp(
   `<\\?xml${WS}+version${WS}*=${WS}*(["'])1\\.0\\1(?:${WS}+encoding${WS}*=${WS}*(["'])[A-Za-z][-A-Za-z0-9._]*\\2)?(?:${WS}+standalone${WS}*=${WS}*(["'])(?:yes|no)\\3)?${WS}*\\?>`,
   'y',
@@ -368,13 +367,16 @@ function decode(raw: string, attr: boolean): string | null {
   return ok ? s : null;
 }
 
-/** Whether no attribute name comes twice in a start tag's attributes (only names are read). */
+/**
+ * Whether no attribute name comes twice in a start tag's attributes (already matched by START_TAG),
+ * read with readAttrs' ATTR_RE; only names are read.
+ */
 function distinctAttrNames(attrs: string): boolean {
-  ATTR_NAMES.lastIndex = 0;
-  const first = ATTR_NAMES.exec(attrs);
-  if (!first || ATTR_NAMES.lastIndex >= attrs.length) return true; // one attribute
+  ATTR_RE.lastIndex = 0;
+  const first = ATTR_RE.exec(attrs);
+  if (!first || ATTR_RE.lastIndex >= attrs.length) return true; // one attribute
   const seen = new Set([first[1]]);
-  for (let a = ATTR_NAMES.exec(attrs); a; a = ATTR_NAMES.exec(attrs)) {
+  for (let a = ATTR_RE.exec(attrs); a; a = ATTR_RE.exec(attrs)) {
     if (seen.has(a[1])) return false;
     seen.add(a[1]);
   }
