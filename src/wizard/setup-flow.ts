@@ -16,7 +16,7 @@ import { readCarbonXml } from '../edit/carbon';
 import { normalizeConfigPath } from '../edit/paths';
 import { detectHome, type HomeLayout } from '../home/layout';
 import { readHomeFiles } from '../home/read-files';
-import { decodeText } from '../text/codec';
+import { decodedText } from '../changes/decoded';
 import { parseXml } from '../xml/document';
 import { recoverFirst } from '../cli/commands/recover';
 import { currentSettings, verifyHome } from '../cli/commands/verify';
@@ -105,7 +105,7 @@ export async function runSetup(ctx: WizardContext, opts: SetupOptions): Promise<
   const files = await readHomeFiles(layout);
   const settings = currentSettings(layout, files);
   // deployment.toml homes: carbon.xml is generated, so the internal guard is the planner's (below).
-  const carbon = layout.era === 'xml' && layout.files.carbon && files.get(layout.files.carbon) ? readCarbonXml(parseXml(decodeText(files.get(layout.files.carbon)!, layout.files.carbon).text, layout.files.carbon)) : null;
+  const carbon = layout.era === 'xml' && layout.files.carbon && files.get(layout.files.carbon) ? readCarbonXml(parseXml(decodedText(files.get(layout.files.carbon)!, layout.files.carbon).text, layout.files.carbon)) : null;
   tell(`Home:   ${layout.home}`);
   tell(`Layout: ${layout.description}`);
   tell('Keystores it uses now:');

@@ -17,7 +17,7 @@ import { checkPlanKeystores, type TruststoreRef } from '../../plan/check-keystor
 import { parsePlan, planSecrets, type Plan } from '../../plan/plan';
 import { resolveKeystores, targetsOf, type ResolvedKeystore } from '../../plan/targets';
 import { jsonFiles, renderDiff, renderSummary } from '../../preview/diff';
-import { decodeText } from '../../text/codec';
+import { decodedText } from '../../changes/decoded';
 import { parseXml } from '../../xml/document';
 import { applyTransaction } from '../../io';
 import { confirmOrRefuse } from '../confirm';
@@ -72,7 +72,7 @@ function truststoreRef(layout: HomeLayout, files: Map<string, Buffer>, plan: Pla
   const rel = layout.files.carbon;
   if (!rel || !files.get(rel)) return null;
   try {
-    const cur = readCarbonXml(parseXml(decodeText(files.get(rel)!, rel).text, rel)).truststore;
+    const cur = readCarbonXml(parseXml(decodedText(files.get(rel)!, rel).text, rel)).truststore;
     if (!cur?.location) return null;
     const p = normalizeConfigPath(cur.location);
     const absPath = resolve(layout.home, p);

@@ -16,7 +16,7 @@ import type { CurrentSetting } from '../../edit/types';
 import { detectHome, type HomeLayout } from '../../home/layout';
 import { readHomeFiles } from '../../home/read-files';
 import type { Keystore } from '../../keystore/types';
-import { decodeText } from '../../text/codec';
+import { decodedText } from '../../changes/decoded';
 import { parseXml } from '../../xml/document';
 import type { CliIo } from '../io';
 import { Out } from '../output';
@@ -36,14 +36,14 @@ export interface VerifyLine {
 /** Every keystore setting of a home, as the files say now. */
 export function currentSettings(layout: HomeLayout, files: Map<string, Buffer>): Array<CurrentSetting & { path: string }> {
   const out: Array<CurrentSetting & { path: string }> = [];
-  const xml = (rel: string | undefined) => (rel && files.get(rel) ? parseXml(decodeText(files.get(rel)!, rel).text, rel) : null);
+  const xml = (rel: string | undefined) => (rel && files.get(rel) ? parseXml(decodedText(files.get(rel)!, rel).text, rel) : null);
   const f = layout.files;
   if (layout.era === 'toml' && f.deploymentToml && files.get(f.deploymentToml)) {
     // The XML files are generated from deployment.toml at start: the toml (with its defaults) is what counts.
     const rel = f.deploymentToml;
-    for (const s of readTomlSettings(decodeText(files.get(rel)!, rel).text, rel, { layout, files })) out.push({ ...s, path: rel });
+    for (const s of readTomlSettings(decodedText(files.get(rel)!, rel).text, rel, { layout, files })) out.push({ ...s, path: rel });
     if (f.secPolicy && files.get(f.secPolicy)) {
-      const s = readSecPolicy(decodeText(files.get(f.secPolicy)!, f.secPolicy).text, f.secPolicy);
+      const s = readSecPolicy(decodedText(files.get(f.secPolicy)!, f.secPolicy).text, f.secPolicy);
       if (s) out.push({ ...s, path: f.secPolicy });
     }
     return out;
@@ -60,7 +60,7 @@ export function currentSettings(layout: HomeLayout, files: Map<string, Buffer>):
     if (d) for (const s of readAxis2(d)) out.push({ ...s, path: rel });
   }
   if (f.secPolicy && files.get(f.secPolicy)) {
-    const s = readSecPolicy(decodeText(files.get(f.secPolicy)!, f.secPolicy).text, f.secPolicy);
+    const s = readSecPolicy(decodedText(files.get(f.secPolicy)!, f.secPolicy).text, f.secPolicy);
     if (s) out.push({ ...s, path: f.secPolicy });
   }
   return out;
@@ -87,7 +87,7 @@ export async function verifyHome(layout: HomeLayout, now = new Date()): Promise<
   };
   const trust = settings.find((s) => s.function === 'truststore' && (s.owner === 'Security/TrustStore' || s.owner.startsWith('[truststore]')));
   const keyWarnings = layout.era === 'toml' && layout.files.deploymentToml && files.get(layout.files.deploymentToml)
-    ? tomlKeyWarnings(decodeText(files.get(layout.files.deploymentToml)!, layout.files.deploymentToml).text, layout.files.deploymentToml)
+    ? tomlKeyWarnings(decodedText(files.get(layout.files.deploymentToml)!, layout.files.deploymentToml).text, layout.files.deploymentToml)
     : [];
   // A Secure Vault password is checked only where its clear value is at hand: deployment.toml's
   // [secrets] holds `alias = "[clear]"` until the cipher tool encrypts it (readTomlSettings
