@@ -106,7 +106,7 @@ function useCodeCache(bundleDir, mode) {
 
   if (mode === 'write') {
     process.on('exit', () => {
-      const { renameSync, writeFileSync } = require('node:fs');
+      const { renameSync, rmSync, writeFileSync } = require('node:fs');
       for (const { filename, bytes, script } of compiled) {
         const tmp = `${filename}.cache.${process.pid}`;
         const length = Buffer.alloc(4);
@@ -115,6 +115,7 @@ function useCodeCache(bundleDir, mode) {
           writeFileSync(tmp, Buffer.concat([Buffer.from(CACHE_MAGIC, 'latin1'), length, bytes, script.createCachedData()]));
           renameSync(tmp, `${filename}.cache`); // whole or not at all, for a run reading it meanwhile
         } catch (e) {
+          rmSync(tmp, { force: true }); // no half-written file left beside the bundle
           process.stderr.write(`code cache: ${filename}.cache not written: ${e.message}\n`);
           process.exitCode = 1;
         }

@@ -203,6 +203,23 @@ test('a cache made for other content of the same length is never used (V8 alone 
   });
 });
 
+test('a cache that cannot be written in write mode is reported, and leaves no temporary file behind', () => {
+  const cache = `${file('entry.js')}.cache`;
+  const saved = readFileSync(cache);
+  rmSync(cache);
+  mkdirSync(cache); // rename onto a directory fails after the temporary file is written
+  try {
+    const r = run(['--help'], { WSO2KS_CODE_CACHE: 'write' });
+    expect(r.stdout).toContain('Usage');
+    expect(r.stderr).toMatch(/^code cache: .*entry\.js\.cache not written: /m);
+    expect(r.code).toBe(1);
+    expect(readdirSync(join(bundle, 'cli')).filter((f) => f.startsWith('entry.js.cache.'))).toEqual([]);
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+    writeFileSync(cache, saved);
+  }
+});
+
 test('WSO2KS_NO_BUNDLE still runs dist/, without the cache', () => {
   expect(existsSync(join(root, 'dist', 'cli', 'main.js'))).toBe(true);
   const r = run(['scan', home, '--json'], { WSO2KS_NO_BUNDLE: '1', WSO2KS_CODE_CACHE: 'report' });
