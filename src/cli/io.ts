@@ -59,18 +59,11 @@ function writerFor(fd: 1 | 2, stream: () => NodeJS.WriteStream): CliIo['stdout']
     }
     return s;
   };
-  if (process.platform === 'win32' || !isPipeOrFile(fd)) {
-    return {
-      write: (s: string) => guarded().write(s),
-      get isTTY() {
-        return Boolean(stream().isTTY);
-      },
-      stream: guarded,
-    };
-  }
-  let direct = true;
+  let direct = process.platform !== 'win32' && isPipeOrFile(fd);
   return {
-    isTTY: false,
+    get isTTY() {
+      return !direct && Boolean(stream().isTTY);
+    },
     write(s: string) {
       if (!direct) return guarded().write(s);
       const bytes = Buffer.from(s, 'utf8');
