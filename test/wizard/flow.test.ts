@@ -232,6 +232,56 @@ describeWithKeytool('wizard flow', () => {
     expect(differences(before, snapshot(dir))).toEqual(['repository/conf/deployment.toml']);
   });
 
+  test('a deployment.toml home: the planner\'s internal-keystore refusal is asked about; No drops primary and goes on', async () => {
+    // [keystore.internal] is not set in APIM 3.2.0's toml: it follows [keystore.primary], so moving
+    // primary moves internal encryption. There is no carbon.xml to read that from: the planner says it.
+    const dir = copyHome(join(FIXTURES, 'apim-3.2.0'), tmpDir('flow-toml-guard'));
+    mkdirSync(join(dir, SEC), { recursive: true });
+    copyFileSync(join(work, 'tls.p12'), join(dir, SEC, 'tls.p12'));
+    const before = snapshot(dir);
+    const r = await run(dir, [
+      ...keyEntry('tls.p12', 'tlskey'),
+      { confirm: /Add another keystore/, answer: false },
+      { checkbox: /Which functions/, answer: ['primary', 'tls'] },
+      { confirm: /Change the internal-encryption keystore anyway/, answer: 'default' },
+      { confirm: /Import it into/, answer: false },
+      { confirm: /Apply these changes/, answer: false },
+    ]);
+    expect(r.error).toBeUndefined();
+    expect(r.left).toBe(0);
+    expect(r.code).toBe(1);
+    const warning = r.stdout.slice(r.stdout.indexOf('WARNING: '), r.stdout.indexOf('Kept:'));
+    expect(warning).toContain('WARNING: this plan changes the keystore that encrypts internal data, [keystore.internal] (not set in repository/conf/deployment.toml, so it follows [keystore.primary])');
+    expect(warning).toContain(`${INTERNAL_KEYSTORE_CONSEQUENCES}.`);
+    expect(warning).toContain('  To keep it, add "internal" to the plan');
+    expect(r.stdout).toContain('Kept: the current keystore stays in place for primary.\n');
+    // The refused build, the one after the answer, and the one with the truststore import.
+    expect(r.builds).toBe(3);
+    // tls alone goes on: [keystore.tls] changes, [keystore.primary] (and so internal encryption) does not.
+    expect(r.stdout).toContain('[keystore.tls].file_name: wso2carbon.jks → tls.p12');
+    expect(r.stdout).not.toMatch(/\[keystore\.(primary|internal)\]\.\w+: /);
+    expect(r.stdout).toContain('Nothing was written.');
+    expect(differences(before, snapshot(dir))).toEqual([]);
+  });
+
+  test('a deployment.toml home: declining the refusal when primary was the only function writes nothing', async () => {
+    const dir = copyHome(join(FIXTURES, 'apim-3.2.0'), tmpDir('flow-toml-guard'));
+    mkdirSync(join(dir, SEC), { recursive: true });
+    copyFileSync(join(work, 'tls.p12'), join(dir, SEC, 'tls.p12'));
+    const before = snapshot(dir);
+    const r = await run(dir, [
+      ...keyEntry('tls.p12', 'tlskey'),
+      { confirm: /Add another keystore/, answer: false },
+      { checkbox: /Which functions/, answer: ['primary'] },
+      { confirm: /Change the internal-encryption keystore anyway/, answer: false },
+    ]);
+    expect(r.error).toBeUndefined();
+    expect(r.left).toBe(0);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('Kept: the current keystore stays in place for primary.\nNothing else to change. Nothing was written.\n');
+    expect(differences(before, snapshot(dir))).toEqual([]);
+  });
+
   test('the saved plan holds only {"env"} references, never a typed password', async () => {
     const dir = kernelHome(['sign.jks']);
     const planFile = join(dir, 'saved.json');
