@@ -15,10 +15,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { Readable } from 'node:stream';
 import { applyCommand } from '../../src/cli/commands/apply';
 import { backupsCommand } from '../../src/cli/commands/backups';
-import type { CliIo } from '../../src/cli/io';
+import { memoryIo } from '../helpers/io';
 import { describeWithKeytool } from '../helpers/keytool';
 import { ENV, basePlan, hashTree, leakedSecrets, makeHome, makeKeystores, manifests, writePlan, type Keystores } from './helpers';
 
@@ -57,13 +56,10 @@ const SAYS: Record<string, { code: string; words: RegExp }> = {
   EROFS: { code: 'FILE_NOT_WRITABLE', words: /read-only file system/ },
 };
 
+/** The command's output in memory; `text` is stdout then stderr, as the checks read them. */
 function fakeIo(cwd: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdin = Readable.from([]) as unknown as CliIo['stdin'];
-  stdin.isTTY = false;
-  const io: CliIo = { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, stdin, env: { ...ENV }, cwd, color: false };
-  return { io, text: () => out.join('') + err.join(''), stderr: () => err.join('') };
+  const m = memoryIo(cwd, { ...ENV });
+  return { io: m.io, text: () => m.stdout() + m.stderr(), stderr: m.stderr };
 }
 
 /** Config files only (what an apply may change), relative to HOME. */
