@@ -7,10 +7,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FIXTURES } from '../helpers/home';
 import { genKeyPair, hasKeytool, tmpDir } from '../helpers/keytool';
 import { CLI, ROOT, copyHome, differences, ensureBuilt, snapshot } from '../wizard/pty';
 
-const EI = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'wso2', 'ei-6.2.0');
+const EI = join(FIXTURES, 'ei-6.2.0');
 const PASS = 'cluster-pass';
 
 function hasAnsible(): boolean {

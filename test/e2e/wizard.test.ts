@@ -6,10 +6,10 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FIXTURES } from '../helpers/home';
 import { describeWithKeytool, genKeyPair, keytool, tmpDir } from '../helpers/keytool';
 import { CLI, KEY, PtySession, copyHome, differences, ensureBuilt, snapshot } from '../wizard/pty';
 
-const FIXTURES = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'wso2');
 const EI = join(FIXTURES, 'ei-6.2.0');
 const APIM = join(FIXTURES, 'apim-2.2.0');
 const SEC = 'repository/resources/security';

@@ -8,6 +8,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseJks, serializeJks } from '../../src/keystore/jks';
+import { FIXTURES } from './home';
 
 /** UTF-8 locale so Java decodes non-ASCII password arguments as the test wrote them. */
 const ENV: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8' };
@@ -136,7 +137,7 @@ export const copyTo = (src: string, dir: string, name: string): string => {
   return dest;
 };
 
-export const WSO2_SECURITY = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'wso2', 'carbon-kernel-4.4.26', 'repository', 'resources', 'security');
+export const WSO2_SECURITY = join(FIXTURES, 'carbon-kernel-4.4.26', 'repository', 'resources', 'security');
 
 // ---------------------------------------------------------------------------------------------
 // The keystores most tests need, made once per test file.

@@ -8,11 +8,11 @@ import { INTERNAL_KEYSTORE_ADVICE, INTERNAL_KEYSTORE_CONSEQUENCES } from '../../
 import * as apply from '../../src/cli/commands/apply';
 import { isKsError } from '../../src/errors';
 import { runSetup } from '../../src/wizard/setup-flow';
+import { FIXTURES } from '../helpers/home';
 import { describeWithKeytool, genKeyPair, keytool, tmpDir } from '../helpers/keytool';
 import { copyHome, differences, snapshot } from './pty';
 import { fakeIo, scriptedPrompter, type Step } from './scripted';
 
-const FIXTURES = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'wso2');
 const SEC = 'repository/resources/security';
 const PASS = 'flow-pass';
 let work: string;
