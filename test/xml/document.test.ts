@@ -1,8 +1,12 @@
 /**
- * The XML view's two memory/time savers: the per-text cache (one view per text, shared by every
- * layer of a run) and `keep` (a big file's view holds only the elements its reader needs).
+ * The XML view's memory/time savers: the per-text cache (one view per text, shared by every layer
+ * of a run), `keep` (a big file's view holds only the elements its reader needs), and saxes loaded
+ * only when the fast reader declines a text.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseSaxes, parseXml, select } from '../../src/xml/document';
+import { FIXTURES } from '../helpers/home';
 
 const BIG = 3 << 20; // over the cache limit, where `keep` applies
 
@@ -105,3 +109,19 @@ describe('parseXml', () => {
   });
 });
 
+
+describe('saxes, the reader of what the fast reader declines', () => {
+  afterEach(() => jest.dontMock('saxes'));
+
+  it('is loaded on first use, not to read a WSO2 config the fast reader takes', () => {
+    const carbon = readFileSync(join(FIXTURES, 'carbon-kernel-4.4.26/repository/conf/carbon.xml'), 'latin1');
+    jest.isolateModules(() => {
+      jest.doMock('saxes', () => {
+        throw new Error('saxes loaded');
+      });
+      const fresh = (require('../../src/xml/document') as typeof import('../../src/xml/document')).parseXml;
+      expect(fresh(carbon, 'carbon.xml').root.local).toBe('Server');
+      expect(() => fresh('<a><?pi?></a>', 'x.xml')).toThrow('saxes loaded');
+    });
+  });
+});
