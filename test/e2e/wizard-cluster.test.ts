@@ -9,7 +9,7 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES } from '../helpers/home';
 import { genKeyPair, hasKeytool, tmpDir } from '../helpers/keytool';
-import { CLI, ROOT, copyHome, differences, ensureBuilt, snapshot } from '../wizard/pty';
+import { CLI, ROOT, copyConfTree, differences, ensureBuilt, snapshot } from '../wizard/pty';
 
 const EI = join(FIXTURES, 'ei-6.2.0');
 const PASS = 'cluster-pass';
@@ -30,7 +30,7 @@ if (!ready) {
     const work = tmpDir('ansible');
     const ks = join(work, 'cluster.p12');
     genKeyPair({ file: ks, storeType: 'PKCS12', storePass: PASS, alias: 'clusterkey' });
-    const homes = ['node1', 'node2'].map((n) => copyHome(EI, tmpDir(`ansible-${n}`)));
+    const homes = ['node1', 'node2'].map((n) => copyConfTree(EI, tmpDir(`ansible-${n}`)));
     const plan = join(work, 'plan.json');
     writeFileSync(
       plan,
@@ -66,7 +66,7 @@ if (!ready) {
     expect(first.stats.node1.failures).toBe(0);
     const [a, b] = homes.map(snapshot);
     expect(differences(a, b)).toEqual([]);
-    const pristine = snapshot(copyHome(EI, tmpDir('ansible-pristine')));
+    const pristine = snapshot(copyConfTree(EI, tmpDir('ansible-pristine')));
     expect(differences(pristine, a)).toEqual(expect.arrayContaining(['conf/tomcat/catalina-server.xml', 'conf/axis2/axis2.xml', 'repository/resources/security/cluster.p12']));
 
     const second = play();

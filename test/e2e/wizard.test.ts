@@ -8,7 +8,7 @@ import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileS
 import { join } from 'node:path';
 import { FIXTURES } from '../helpers/home';
 import { describeWithKeytool, genKeyPair, keytool, tmpDir } from '../helpers/keytool';
-import { CLI, KEY, PtySession, copyHome, differences, ensureBuilt, snapshot } from '../wizard/pty';
+import { CLI, KEY, PtySession, copyConfTree, differences, ensureBuilt, snapshot } from '../wizard/pty';
 
 const EI = join(FIXTURES, 'ei-6.2.0');
 const APIM = join(FIXTURES, 'apim-2.2.0');
@@ -21,7 +21,7 @@ let jksKeyPass: string;
 const sessions: PtySession[] = [];
 
 function home(fixture: string, keystores: Array<[string, string]> = [[p12, 'new.p12']]): string {
-  const dir = copyHome(fixture, tmpDir('wizard-home'));
+  const dir = copyConfTree(fixture, tmpDir('wizard-home'));
   for (const [src, name] of keystores) copyFileSync(src, join(dir, SEC, name));
   return dir;
 }

@@ -13,8 +13,9 @@ import { isKsError } from '../../src/errors';
 import { runMenu } from '../../src/wizard/menu';
 import { inquirerPrompter } from '../../src/wizard/prompter';
 import { runSetup } from '../../src/wizard/setup-flow';
-import { copyHome } from './pty';
+import { copyConfTree } from './pty';
 import { fakeIo, scriptedPrompter } from './scripted';
+import { FIXTURES } from '../helpers/home';
 import { tmpDir } from '../helpers/keytool';
 
 // Function declarations (hoisted, like the jest.mock calls): a module statically imported by the
@@ -46,11 +47,10 @@ jest.mock('@inquirer/select', () => mockPrompt('select', 'chosen'));
 jest.mock('@inquirer/checkbox', () => mockPrompt('checkbox', ['ticked']));
 jest.mock('@inquirer/confirm', () => mockPrompt('confirm', true));
 
-const FIXTURES = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'wso2');
 const SEC = 'repository/resources/security';
 
 test('up to the first question, setup loads neither the planner, the preview, apply nor the keystore readers', async () => {
-  const dir = copyHome(join(FIXTURES, 'ei-6.2.0'), tmpDir('first-prompt'));
+  const dir = copyConfTree(join(FIXTURES, 'ei-6.2.0'), tmpDir('first-prompt'));
   const { prompt, asked } = scriptedPrompter([{ ctrlC: /Path of the new keystore/ }]);
   const f = fakeIo(dir);
   expect([...loaded()]).toEqual([]); // not by this file's imports either (setup-flow and what it imports)
@@ -71,7 +71,7 @@ test('up to its first question, the menu loads none of them, nor the transaction
 });
 
 test('they load when the flow reaches them, and the flow works with them', async () => {
-  const dir = copyHome(join(FIXTURES, 'ei-6.2.0'), tmpDir('first-prompt'));
+  const dir = copyConfTree(join(FIXTURES, 'ei-6.2.0'), tmpDir('first-prompt'));
   mkdirSync(join(dir, SEC), { recursive: true });
   copyFileSync(join(dir, SEC, 'wso2carbon.jks'), join(dir, SEC, 'other.jks'));
   const { prompt } = scriptedPrompter([
@@ -93,7 +93,7 @@ test('they load when the flow reaches them, and the flow works with them', async
 
 test('the menu loads scan when it is chosen, and scan and restore work', async () => {
   loaded().clear();
-  const dir = copyHome(join(FIXTURES, 'ei-6.2.0'), tmpDir('first-prompt'));
+  const dir = copyConfTree(join(FIXTURES, 'ei-6.2.0'), tmpDir('first-prompt'));
   const { prompt } = scriptedPrompter([
     { select: /What do you want to do/, answer: 'scan' },
     { select: /What do you want to do/, answer: 'restore' },

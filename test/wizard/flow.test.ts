@@ -10,7 +10,7 @@ import { isKsError } from '../../src/errors';
 import { runSetup } from '../../src/wizard/setup-flow';
 import { FIXTURES } from '../helpers/home';
 import { describeWithKeytool, genKeyPair, keytool, tmpDir } from '../helpers/keytool';
-import { copyHome, differences, snapshot } from './pty';
+import { copyConfTree, differences, snapshot } from './pty';
 import { fakeIo, scriptedPrompter, type Step } from './scripted';
 
 const SEC = 'repository/resources/security';
@@ -30,7 +30,7 @@ beforeAll(() => {
 
 /** A kernel 4.4.40 home (it has Security/InternalKeyStore) with EI's keystores put in place. */
 function kernelHome(extra: string[]): string {
-  const dir = copyHome(join(FIXTURES, 'carbon-kernel-4.4.40'), tmpDir('flow-home'));
+  const dir = copyConfTree(join(FIXTURES, 'carbon-kernel-4.4.40'), tmpDir('flow-home'));
   mkdirSync(join(dir, SEC), { recursive: true });
   for (const f of ['wso2carbon.jks', 'client-truststore.jks']) copyFileSync(join(FIXTURES, 'ei-6.2.0', SEC, f), join(dir, SEC, f));
   for (const f of extra) copyFileSync(join(work, f), join(dir, SEC, f));
@@ -215,7 +215,7 @@ describeWithKeytool('wizard flow', () => {
   });
 
   test('a deployment.toml home goes through the same core: only deployment.toml changes', async () => {
-    const dir = copyHome(join(FIXTURES, 'apim-3.2.0'), tmpDir('flow-toml'));
+    const dir = copyConfTree(join(FIXTURES, 'apim-3.2.0'), tmpDir('flow-toml'));
     mkdirSync(join(dir, SEC), { recursive: true });
     copyFileSync(join(work, 'tls.p12'), join(dir, SEC, 'tls.p12'));
     const before = snapshot(dir);
@@ -235,7 +235,7 @@ describeWithKeytool('wizard flow', () => {
   test('a deployment.toml home: the planner\'s internal-keystore refusal is asked about; No drops primary and goes on', async () => {
     // [keystore.internal] is not set in APIM 3.2.0's toml: it follows [keystore.primary], so moving
     // primary moves internal encryption. There is no carbon.xml to read that from: the planner says it.
-    const dir = copyHome(join(FIXTURES, 'apim-3.2.0'), tmpDir('flow-toml-guard'));
+    const dir = copyConfTree(join(FIXTURES, 'apim-3.2.0'), tmpDir('flow-toml-guard'));
     mkdirSync(join(dir, SEC), { recursive: true });
     copyFileSync(join(work, 'tls.p12'), join(dir, SEC, 'tls.p12'));
     const before = snapshot(dir);
@@ -265,7 +265,7 @@ describeWithKeytool('wizard flow', () => {
   });
 
   test('a deployment.toml home: declining the refusal when primary was the only function writes nothing', async () => {
-    const dir = copyHome(join(FIXTURES, 'apim-3.2.0'), tmpDir('flow-toml-guard'));
+    const dir = copyConfTree(join(FIXTURES, 'apim-3.2.0'), tmpDir('flow-toml-guard'));
     mkdirSync(join(dir, SEC), { recursive: true });
     copyFileSync(join(work, 'tls.p12'), join(dir, SEC, 'tls.p12'));
     const before = snapshot(dir);

@@ -4,13 +4,14 @@
  * there are no sleeps. `mark()` makes later waits look only at output that came after it, so a
  * question asked twice is told apart.
  */
-import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { IPty } from 'node-pty';
 
-export const ROOT = join(__dirname, '..', '..');
-export const CLI = join(ROOT, 'bin', 'wso2-keystore.js');
+// The repository, the CLI and the build check are the shared ones (test/helpers/home.ts).
+import { CLI, REPO as ROOT, ensureBuilt } from '../helpers/home';
+
+export { CLI, ROOT, ensureBuilt };
 
 export const KEY = { up: '\x1b[A', down: '\x1b[B', space: ' ', enter: '\r', ctrlC: '\x03' } as const;
 
@@ -18,12 +19,6 @@ export const KEY = { up: '\x1b[A', down: '\x1b[B', space: ' ', enter: '\r', ctrl
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[()][0-9A-B]|\x1b[=>78]/g;
 export const stripAnsi = (s: string) => s.replace(ANSI, '').replace(/\r/g, '');
 
-/** Build dist/ once if it is missing (npm test builds it before jest). */
-export function ensureBuilt(): void {
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js')) || !existsSync(join(ROOT, 'dist', 'wizard', 'setup-flow.js'))) {
-    execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
-  }
-}
 
 export class PtySession {
   private raw = '';
@@ -99,7 +94,7 @@ export class PtySession {
 }
 
 /** Copy the config folders of a fixture home (not its product sub-homes) to `dest`. */
-export function copyHome(fixture: string, dest: string): string {
+export function copyConfTree(fixture: string, dest: string): string {
   for (const d of ['conf', 'repository']) {
     const src = join(fixture, d);
     if (existsSync(src)) cpSync(src, join(dest, d), { recursive: true });
