@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { inspectCommand, type InspectOptions } from '../../src/cli/commands/inspect';
 import type { CliIo } from '../../src/cli/io';
+import { memoryIo } from '../helpers/io';
 import { WSO2_SECURITY } from '../helpers/keytool';
 
 jest.mock('@inquirer/password', () => ({ __esModule: true, default: jest.fn(async () => 'wso2carbon') }));
@@ -12,22 +13,9 @@ interface Fake {
 }
 
 function fakeIo(opts: { stdin?: string; tty?: boolean; env?: Record<string, string> } = {}): Fake {
-  const out: string[] = [];
-  const err: string[] = [];
   const stdin = Readable.from(opts.stdin === undefined ? [] : [opts.stdin]) as unknown as CliIo['stdin'];
   stdin.isTTY = opts.tty ?? false;
-  return {
-    io: {
-      stdout: { write: (s: string) => out.push(s) },
-      stderr: { write: (s: string) => err.push(s) },
-      stdin,
-      env: opts.env ?? {},
-      cwd: WSO2_SECURITY,
-      color: false,
-    },
-    stdout: () => out.join(''),
-    stderr: () => err.join(''),
-  };
+  return memoryIo(WSO2_SECURITY, opts.env ?? {}, { stdin });
 }
 
 const run = async (o: Partial<InspectOptions>, f: Fake) => inspectCommand({ keystore: 'wso2carbon.jks', ...o }, f.io);

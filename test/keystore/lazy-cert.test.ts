@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { certInfo, lazyCertInfo } from '../../src/keystore/cert-info';
 import { openKeystore } from '../../src/keystore/open';
+import { FIXTURES } from '../helpers/home';
 
-const FIXTURES = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'wso2');
 const truststore = readFileSync(join(FIXTURES, 'carbon-kernel-4.4.26', 'repository', 'resources', 'security', 'client-truststore.jks'));
 const fail = (e: unknown) => new Error(`invalid: ${(e as Error).message}`);
 

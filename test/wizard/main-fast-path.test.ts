@@ -3,9 +3,8 @@
  * commander was measurable on the wizard's first prompt. Anything with an option still goes through
  * commander: its help, its usage errors.
  */
-import { PassThrough } from 'node:stream';
-import type { CliIo } from '../../src/cli/io';
 import { main } from '../../src/cli/main';
+import { memoryIo } from '../helpers/io';
 
 const mockLoads = { commander: 0 };
 jest.mock('commander', () => {
@@ -14,18 +13,8 @@ jest.mock('commander', () => {
 });
 
 function io() {
-  let stdout = '';
-  let stderr = '';
-  const stdin = Object.assign(new PassThrough(), { isTTY: false });
-  const cli: CliIo = {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    stdin,
-    env: {},
-    cwd: process.cwd(),
-    color: false,
-  };
-  return { cli, out: () => stdout, err: () => stderr };
+  const m = memoryIo(process.cwd());
+  return { cli: m.io, out: m.stdout, err: m.stderr };
 }
 
 // main.ts loads commands the way dist/ and the bundle name them ('./commands/setup.js'); jest resolves
