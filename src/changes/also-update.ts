@@ -335,11 +335,13 @@ export async function collectAlsoUpdate(
   plan?: { targets: Targets; files: Map<string, Buffer> },
 ): Promise<{ options: AlsoUpdateOptions; files: Map<string, Buffer> }> {
   let wanted = (_rel: string, _latin: string) => true;
+  // The files the planner reads and edits itself: with a plan, the scan does not read them again.
+  const skip = plan ? (rel: string) => isManaged(layout, rel) : undefined;
   if (plan) {
     const names = [...movingKeystores(layout, plan.files, plan.targets).keys()].map((loc) => loc.slice(loc.lastIndexOf('/') + 1));
     // The bytes are searched as latin1: a name outside ASCII would not be found that way, so it turns the filter off.
     const ascii = names.every((n) => /^[\x20-\x7e]+$/.test(n));
-    if (ascii) wanted = (rel, latin) => !isManaged(layout, rel) && names.some((n) => latin.includes(n));
+    if (ascii) wanted = (_rel, latin) => names.some((n) => latin.includes(n));
     if (names.length === 0) return { options: { mode, references: [], generated: [] }, files: new Map() };
   }
   // The bytes the scan read, kept for the files it looks at: the references' files are not read again.
@@ -349,7 +351,7 @@ export async function collectAlsoUpdate(
     seen.set(rel, Buffer.from(latin, 'latin1'));
     return true;
   };
-  const references = await scanHome(layout, { select });
+  const references = await scanHome(layout, { skip, select });
   const files = new Map<string, Buffer>();
   const generated: string[] = [];
   for (const rel of new Set(references.map((r) => r.path))) {

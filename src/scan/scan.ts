@@ -142,19 +142,23 @@ function classifyXml(doc: XmlDocument, offset: number, byLine: Map<number, Curre
 export interface ScanOptions {
   /** Where to start (default: the home). */
   root?: string;
+  /** Files not to read at all, by their home-relative path (default: none). */
+  skip?: (rel: string) => boolean;
   /** Which files with a hit to look at, by their home-relative path and bytes as latin1 (default: all). */
   select?: (rel: string, latin: string) => boolean;
 }
 
 export async function scanHome(layout: HomeLayout, opts: ScanOptions = {}): Promise<Reference[]> {
   const refs: Reference[] = [];
+  const relOf = (abs: string) => relative(layout.home, abs).split(sep).join('/');
   walk(resolve(opts.root ?? layout.home), (abs) => {
+    if (opts.skip?.(relOf(abs))) return;
     const bytes = readShared(abs);
     if (!bytes) return;
     const latin = bytes.toString('latin1');
     HIT_RE.lastIndex = 0;
     if (!HIT_RE.test(latin)) return;
-    const rel = relative(layout.home, abs).split(sep).join('/');
+    const rel = relOf(abs);
     if (opts.select && !opts.select(rel, latin)) return;
     // No copy of the shared buffer: scanHit is synchronous and keeps only strings decoded from it.
     for (const r of scanHit(rel, bytes, latin, layout)) refs.push(r);
