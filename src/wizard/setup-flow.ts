@@ -166,18 +166,12 @@ export async function runSetup(ctx: WizardContext, opts: SetupOptions): Promise<
   // On deployment.toml homes the planner decides what moves internal encryption: ask when it refuses.
   const guarded = await confirmPlannerGuard(ctx, layout, answers);
   if (!guarded) return 1;
-  const { plan } = guarded;
+  const { plan, withImport } = guarded;
 
   // 5. Truststore: import the new certificates if they are missing.
   let importCert = false;
   let cs: ChangeSet;
-  let withImport: ChangeSet | null = null;
-  try {
-    withImport = await buildChangeSet(layout, plan, ctx.io.env, { importCert: true });
-  } catch (e) {
-    if (!(e instanceof KsError) || e.code !== 'PLAN_INVALID') throw e;
-  }
-  const trustChange = withImport?.files.find((f) => f.binary && f.changes.some((c) => c.setting === 'trusted certificate'));
+  const trustChange = withImport && trustChangeOf(withImport);
   if (withImport && trustChange) {
     tell('');
     tell(`The new certificate is not in the truststore ${trustChange.path}.`);
@@ -243,19 +237,39 @@ export async function runSetup(ctx: WizardContext, opts: SetupOptions): Promise<
   return 0;
 }
 
+/** The truststore import in a change set built with importCert, if the certificates were missing. */
+const trustChangeOf = (cs: ChangeSet) => cs.files.find((f) => f.binary && f.changes.some((c) => c.setting === 'trusted certificate'));
+
 /**
- * Build once to let the planner's internal-keystore guard speak; ask, and drop or confirm. The
- * change set it built (without the truststore import) is returned for the flow to use, not built
- * again: each build reads the home and opens every keystore.
+ * The change sets the flow needs, each built once (a build reads the home, opens every keystore and
+ * scans): `withImport`, with the truststore import (null when the import is refused, e.g. the
+ * truststore lies outside HOME), and `cs`, without it, where that is the same change set (nothing to
+ * import) or the only one there is; when the import would change the truststore, the flow builds
+ * the plain one only if the user declines the import.
  */
-async function confirmPlannerGuard(ctx: WizardContext, layout: HomeLayout, answers: Answers): Promise<{ plan: Plan; cs?: ChangeSet } | null> {
+async function buildForWizard(layout: HomeLayout, plan: Plan, env: NodeJS.ProcessEnv): Promise<{ cs?: ChangeSet; withImport: ChangeSet | null }> {
+  let withImport: ChangeSet;
+  try {
+    withImport = await buildChangeSet(layout, plan, env, { importCert: true });
+  } catch (e) {
+    if (!(e instanceof KsError) || e.code !== 'PLAN_INVALID') throw e;
+    return { cs: await buildChangeSet(layout, plan, env, { importCert: false }), withImport: null };
+  }
+  return trustChangeOf(withImport) ? { withImport } : { cs: withImport, withImport };
+}
+
+/**
+ * Build to let the planner's internal-keystore guard speak; ask, and drop or confirm. The change
+ * sets it built are returned for the flow to use, not built again.
+ */
+async function confirmPlannerGuard(ctx: WizardContext, layout: HomeLayout, answers: Answers): Promise<{ plan: Plan; cs?: ChangeSet; withImport: ChangeSet | null } | null> {
   const tell = say(ctx);
   for (;;) {
     const plan = livePlan(answers);
     try {
-      return { plan, cs: await buildChangeSet(layout, plan, ctx.io.env, { importCert: false }) };
+      return { plan, ...(await buildForWizard(layout, plan, ctx.io.env)) };
     } catch (e) {
-      if (!(e instanceof KsError) || e.code !== 'INTERNAL_KEYSTORE_CHANGE') return { plan }; // reported by the real build below
+      if (!(e instanceof KsError) || e.code !== 'INTERNAL_KEYSTORE_CHANGE') throw e;
       tell('');
       tell(`WARNING: ${e.message}.`);
       if (e.hint) tell(`  ${e.hint}`);

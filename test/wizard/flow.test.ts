@@ -77,7 +77,7 @@ describeWithKeytool('wizard flow', () => {
     ]);
     expect(r.error).toBeUndefined();
     expect(r.code).toBe(0);
-    // One change set without the truststore import (the guard's, reused) and one with it (declined).
+    // One change set with the truststore import (the guard's) and, the import declined, one without it.
     expect(r.builds).toBe(2);
     const box = r.asked.find((a) => a.kind === 'checkbox')!;
     expect(box.choices!.map((c) => [c.value, Boolean(c.checked)])).toEqual([
@@ -91,6 +91,22 @@ describeWithKeytool('wizard flow', () => {
     const internal = /<InternalKeyStore>[\s\S]*?<\/InternalKeyStore>/.exec(carbon)![0];
     expect(internal).toContain('wso2carbon.jks');
     expect(carbon).toContain('<KeyAlias>tlskey</KeyAlias>');
+  });
+
+  test('accepting the truststore import builds the change set once: the guard\'s build is the one previewed', async () => {
+    const dir = kernelHome(['tls.p12']);
+    const r = await run(dir, [
+      ...keyEntry('tls.p12', 'tlskey'),
+      { confirm: /Add another keystore/, answer: false },
+      { checkbox: /Which functions/, answer: 'defaults' },
+      { confirm: /Import it into/, answer: true },
+      { confirm: /Apply these changes/, answer: false },
+    ]);
+    expect(r.error).toBeUndefined();
+    expect(r.left).toBe(0);
+    expect(r.code).toBe(1);
+    expect(r.builds).toBe(1);
+    expect(r.stdout).toMatch(/repository\/resources\/security\/client-truststore\.jks {2}trusted certificate: \(added\) → tlskey/);
   });
 
   test('choosing internal shows the warning; declining keeps InternalKeyStore and goes on with the rest', async () => {
@@ -255,7 +271,7 @@ describeWithKeytool('wizard flow', () => {
     expect(warning).toContain(`${INTERNAL_KEYSTORE_CONSEQUENCES}.`);
     expect(warning).toContain('  To keep it, add "internal" to the plan');
     expect(r.stdout).toContain('Kept: the current keystore stays in place for primary.\n');
-    // The refused build, the one after the answer, and the one with the truststore import.
+    // The refused build, the one after the answer (with the truststore import), and, that declined, one without.
     expect(r.builds).toBe(3);
     // tls alone goes on: [keystore.tls] changes, [keystore.primary] (and so internal encryption) does not.
     expect(r.stdout).toContain('[keystore.tls].file_name: wso2carbon.jks → tls.p12');
