@@ -37,6 +37,14 @@ function kernelHome(extra: string[]): string {
   return dir;
 }
 
+/** An APIM 3.2.0 home (deployment.toml) with tls.p12 put in place. */
+function tomlHome(): string {
+  const dir = copyConfTree(join(FIXTURES, 'apim-3.2.0'), tmpDir('flow-toml'));
+  mkdirSync(join(dir, SEC), { recursive: true });
+  copyFileSync(join(work, 'tls.p12'), join(dir, SEC, 'tls.p12'));
+  return dir;
+}
+
 async function run(dir: string, steps: Step[], opts: { dryRun?: boolean; savePlan?: string } = {}) {
   const { prompt, asked, left } = scriptedPrompter(steps);
   const f = fakeIo(dir);
@@ -231,9 +239,7 @@ describeWithKeytool('wizard flow', () => {
   });
 
   test('a deployment.toml home goes through the same core: only deployment.toml changes', async () => {
-    const dir = copyConfTree(join(FIXTURES, 'apim-3.2.0'), tmpDir('flow-toml'));
-    mkdirSync(join(dir, SEC), { recursive: true });
-    copyFileSync(join(work, 'tls.p12'), join(dir, SEC, 'tls.p12'));
+    const dir = tomlHome();
     const before = snapshot(dir);
     const r = await run(dir, [
       ...keyEntry('tls.p12', 'tlskey'),
@@ -251,9 +257,7 @@ describeWithKeytool('wizard flow', () => {
   test('a deployment.toml home: the planner\'s internal-keystore refusal is asked about; No drops primary and goes on', async () => {
     // [keystore.internal] is not set in APIM 3.2.0's toml: it follows [keystore.primary], so moving
     // primary moves internal encryption. There is no carbon.xml to read that from: the planner says it.
-    const dir = copyConfTree(join(FIXTURES, 'apim-3.2.0'), tmpDir('flow-toml-guard'));
-    mkdirSync(join(dir, SEC), { recursive: true });
-    copyFileSync(join(work, 'tls.p12'), join(dir, SEC, 'tls.p12'));
+    const dir = tomlHome();
     const before = snapshot(dir);
     const r = await run(dir, [
       ...keyEntry('tls.p12', 'tlskey'),
@@ -281,9 +285,7 @@ describeWithKeytool('wizard flow', () => {
   });
 
   test('a deployment.toml home: declining the refusal when primary was the only function writes nothing', async () => {
-    const dir = copyConfTree(join(FIXTURES, 'apim-3.2.0'), tmpDir('flow-toml-guard'));
-    mkdirSync(join(dir, SEC), { recursive: true });
-    copyFileSync(join(work, 'tls.p12'), join(dir, SEC, 'tls.p12'));
+    const dir = tomlHome();
     const before = snapshot(dir);
     const r = await run(dir, [
       ...keyEntry('tls.p12', 'tlskey'),
