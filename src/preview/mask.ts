@@ -10,21 +10,38 @@ import { escapeXmlAttr, escapeXmlContent } from '../xml/escape';
 
 export const MASK = '********';
 
-const PASSWORD_NAME = /(pass(word)?|secret|storepass|keypass)$/i;
+const PASSWORD_NAME = /(pass(word)?|pwd|secret|storepass|keypass)$/i;
 
-/** Mask password values in a file's text. Text that does not parse is masked line by line. */
+/**
+ * An XML file: by name (`axis2.xml_PT`, APIM's pass-through copy, is one too) or by its first
+ * bytes, the same test as the reference scan's.
+ */
+const isXml = (path: string, text: string) => /\.xml(_\w+)?$/i.test(path) || /^\uFEFF?\s*<\?xml/.test(text.slice(0, 200));
+
+/**
+ * Mask password values in a file's text. Text that does not parse is masked line by line.
+ * XML: the content of a leaf element named like a password (`<Password>`), an attribute named like
+ * one (`keystorePass="…"`), and a leaf or `value` attribute of an element whose `name` or `key`
+ * attribute names one (`<parameter name="wss.ssl.key.store.pass">`, `<Property name="…Password">`).
+ * .properties: the value of a key named like a password; in cipher-text.properties every value.
+ */
 export function maskPasswords(path: string, text: string): string {
   const edits: TextEdit[] = [];
-  if (/\.xml$/i.test(path)) {
+  if (isXml(path, text)) {
     try {
       const doc = parseXml(text, path);
       for (const el of doc.elements) {
-        if (PASSWORD_NAME.test(el.local) && el.children.length === 0 && !el.selfClosing && el.closeStart > el.openEnd) {
+        const named = el.attrs.some((a) => (a.name === 'name' || a.name === 'key') && PASSWORD_NAME.test(a.value));
+        if ((named || PASSWORD_NAME.test(el.local)) && el.children.length === 0 && !el.selfClosing && el.closeStart > el.openEnd) {
           edits.push({ start: el.openEnd, end: el.closeStart, text: MASK });
         }
         for (const a of el.attrs) {
-          if (PASSWORD_NAME.test(a.name) && a.valueEnd > a.valueStart) edits.push({ start: a.valueStart, end: a.valueEnd, text: MASK });
+          if ((PASSWORD_NAME.test(a.name) || (named && a.name === 'value')) && a.valueEnd > a.valueStart) edits.push({ start: a.valueStart, end: a.valueEnd, text: MASK });
         }
+      }
+      // A commented-out block is text to the parser, but its passwords are as real: masked by pattern.
+      for (const [start, end] of doc.comments) {
+        if (!edits.some((e) => e.start <= start && end <= e.end)) edits.push(...commentMasks(text, start, end));
       }
       return applyEdits(text, edits);
     } catch {
@@ -32,8 +49,11 @@ export function maskPasswords(path: string, text: string): string {
     }
   }
   if (/\.properties$/i.test(path)) {
-    // cipher-text.properties holds nothing but secrets.
-    return text.replace(/^([ \t]*[^#!\s=:][^=:\s]*[ \t]*[=:][ \t]*)(.+?)(\r?)$/gm, (_, k: string, _v: string, cr: string) => `${k}${MASK}${cr}`);
+    // cipher-text.properties holds nothing but secrets; elsewhere only keys named like a password do.
+    const all = /(^|[\\/])cipher-text\.properties$/i.test(path);
+    return text.replace(/^([ \t]*([^#!\s=:][^=:\s]*)[ \t]*[=:][ \t]*)(.+?)(\r?)$/gm, (line: string, k: string, key: string, _v: string, cr: string) =>
+      all || PASSWORD_NAME.test(key) ? `${k}${MASK}${cr}` : line,
+    );
   }
   // toml and anything else: values of keys that look like passwords, and [secrets] entries.
   let inSecrets = false;
@@ -45,6 +65,30 @@ export function maskPasswords(path: string, text: string): string {
     const attrLike = body.replace(/((?:pass(?:word)?|Pass(?:word)?)\s*=\s*)("[^"]*"|'[^']*')/g, `$1"${MASK}"`);
     return attrLike + cr;
   });
+}
+
+const TAG_WITH_TEXT = /<([A-Za-z_][-\w.:]*)((?:\s+[^\s=<>/]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*>([^<]*)<\/\1\s*>/g;
+const ATTR = /([^\s=<>"'/]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+
+/** The masks for the password-like settings written inside the comment `[start, end)`, as the element rules above. */
+function commentMasks(text: string, start: number, end: number): TextEdit[] {
+  const body = text.slice(start, end);
+  const edits: TextEdit[] = [];
+  const masked = (from: number, to: number) => edits.some((e) => e.start < to && from < e.end);
+  for (const m of body.matchAll(TAG_WITH_TEXT)) {
+    const local = m[1].slice(m[1].indexOf(':') + 1);
+    const named = [...m[2].matchAll(ATTR)].some((a) => (a[1] === 'name' || a[1] === 'key') && PASSWORD_NAME.test(a[2] ?? a[3]));
+    if (!(named || PASSWORD_NAME.test(local)) || !m[3]) continue;
+    const to = start + m.index! + m[0].lastIndexOf('</');
+    edits.push({ start: to - m[3].length, end: to, text: MASK });
+  }
+  for (const a of body.matchAll(ATTR)) {
+    const raw = a[2] ?? a[3];
+    const valueEnd = start + a.index! + a[0].length - 1;
+    if (!raw || !PASSWORD_NAME.test(a[1]) || masked(valueEnd - raw.length, valueEnd)) continue;
+    edits.push({ start: valueEnd - raw.length, end: valueEnd, text: MASK });
+  }
+  return edits;
 }
 
 /** Every spelling a secret can take once written into a config file. */

@@ -4,7 +4,7 @@
  * EndpointConfig.properties) get the new path (in their own style) and password, with minimal edits;
  * without the option they are listed; generated files on toml homes are left to deployment.toml.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collectAlsoUpdate } from '../../src/changes/also-update';
 import type { ChangeSet } from '../../src/changes/types';
@@ -12,6 +12,7 @@ import { readProperties } from '../../src/edit/properties';
 import { readHomeFiles } from '../../src/home/read-files';
 import { parseXml, select } from '../../src/xml/document';
 import { planChanges } from '../../src/changes/plan-changes';
+import { fileDiff } from '../../src/preview/diff';
 import { detectHome } from '../../src/home/layout';
 import { copyHome, removedLines } from '../helpers/home';
 import { target } from '../toml-homes/helpers';
@@ -20,8 +21,9 @@ const NEW = 'N3w&pw<"';
 const KEY = 'K3y&pw';
 const TRUST = 'Tr5t&pw';
 
-async function run(fx: string, mode: 'none' | 'sameFile', fns: string[], opts: { keyB?: boolean } = {}) {
+async function run(fx: string, mode: 'none' | 'sameFile', fns: string[], opts: { keyB?: boolean; prepare?: (home: string) => void } = {}) {
   const home = copyHome(fx);
+  opts.prepare?.(home);
   const layout = detectHome(home);
   const files = await readHomeFiles(layout);
   const extra = await collectAlsoUpdate(layout, mode);
@@ -113,6 +115,25 @@ describe('refusals and limits', () => {
     const { cs } = await run('apim-3.2.0', 'sameFile', ['tls']);
     expect(cs.files.map((f) => f.path)).toEqual(['repository/conf/deployment.toml']);
     expect(cs.warnings.join('\n')).toMatch(/regenerated from repository\/conf\/deployment\.toml.*sslprofiles\.xml/);
+  });
+
+  it("the diff masks the old passwords of the files it moves, commented-out ones too, and still shows the paths", async () => {
+    const OLD = 'Old5ecret9';
+    const files = ['repository/conf/axis2/axis2.xml_PT', 'repository/deployment/server/synapse-configs/default/inbound-endpoints/SecureWebSocketInboundEndpoint.xml', 'repository/conf/identity/EndpointConfig.properties'];
+    const prepare = (home: string) => {
+      for (const rel of files) {
+        const p = join(home, rel);
+        writeFileSync(p, readFileSync(p, 'utf8').replace(/(<Password>|<KeyPassword>|\.pass">|Password=)wso2carbon/g, `$1${OLD}`));
+      }
+    };
+    const { cs } = await run('apim-2.2.0', 'sameFile', ['primary', 'tls', 'axis2', 'truststore'], { prepare });
+    const diffs = cs.files.map((f) => fileDiff(f, { color: false }));
+    const all = diffs.join('\n');
+    expect(cs.files.map((f) => f.path)).toEqual(expect.arrayContaining(files.slice(1)));
+    expect(all).not.toContain(OLD);
+    // Only the password values are masked: EndpointConfig's path change is in its diff.
+    expect(all).toMatch(/^-client\.keyStore=\.\/repository\/resources\/security\/wso2carbon\.jks$/m);
+    expect(all).toMatch(/^\+client\.keyStore=\.\/repository\/resources\/security\/newks\.jks$/m);
   });
 
   it('passwords of moved references are masked (in the change set secrets)', async () => {
