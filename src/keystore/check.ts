@@ -3,7 +3,7 @@ import { KsError } from '../errors';
 import { DerError } from './der';
 import { parseJks } from './jks';
 import { recoverJksKey, UnsupportedKeyProtectionError } from './key-protector';
-import { decryptKeyBag, parsePkcs12 } from './pkcs12';
+import { decryptKeyBag, javaAliases, parsePkcs12 } from './pkcs12';
 import type { CertInfo, CheckKeyEntryOptions, Keystore } from './types';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -89,7 +89,8 @@ function jksKey(bytes: Buffer, opts: CheckKeyEntryOptions, alias: string, label:
 
 function pkcs12Key(bytes: Buffer, opts: CheckKeyEntryOptions, alias: string, label: string): Buffer | null {
   const raw = parsePkcs12(bytes, opts.storePassword, label);
-  const bag = raw.bags.find((b) => b.kind === 'key' && (b.friendlyName ?? '').toLowerCase() === alias);
+  const aliases = javaAliases(raw);
+  const bag = raw.bags.find((b, i) => b.kind === 'key' && aliases[i] === alias);
   if (!bag) throw new Error(`keystore changed between open and check: ${alias}`);
   try {
     return decryptKeyBag(bag, opts.keyPassword ?? opts.storePassword);

@@ -3,7 +3,7 @@ import { lazyCertInfo } from './cert-info';
 import { DerError } from './der';
 import { detectKeystoreType } from './detect';
 import { parseJks } from './jks';
-import { chainFor, dateFromLocalKeyId, parsePkcs12 } from './pkcs12';
+import { chainFor, dateFromLocalKeyId, javaAliases, parsePkcs12 } from './pkcs12';
 import type { CertInfo, Keystore, KeystoreEntry, KeystoreType, OpenKeystoreOptions } from './types';
 
 /**
@@ -28,8 +28,9 @@ export function openKeystore(bytes: Buffer, opts: OpenKeystoreOptions): Keystore
   }
   const raw = parsePkcs12(bytes, opts.password, label);
   const entries: KeystoreEntry[] = [];
+  const aliases = javaAliases(raw);
   raw.bags.forEach((bag, i) => {
-    const alias = (bag.friendlyName ?? `entry-${i + 1}`).toLowerCase();
+    const alias = aliases[i] ?? '';
     const date = dateFromLocalKeyId(bag.localKeyId);
     if (bag.kind === 'key') {
       entries.push({ alias, kind: 'privateKey', date, chain: chainFor(raw, bag).map((d) => parseCert(d, label, alias)) });

@@ -343,6 +343,20 @@ export function decryptKeyBag(bag: P12Bag, password: string): Buffer | null {
   }
 }
 
+/**
+ * Each bag's alias as Java's PKCS12KeyStore names it, lower-cased (undefined for a certificate that
+ * is only a key's chain member): its friendlyName, or for an entry without one (openssl pkcs12
+ * -export without -name) the next of "1", "2", … counted over such entries in file order, which is
+ * what keytool lists and what a WSO2 config must name.
+ */
+export function javaAliases(raw: P12Raw): Array<string | undefined> {
+  let unnamed = 0;
+  return raw.bags.map((b) => {
+    if (b.kind === 'cert' && !b.trusted) return b.friendlyName?.toLowerCase();
+    return (b.friendlyName ?? String(++unnamed)).toLowerCase();
+  });
+}
+
 /** The chain of the key bag: its own certificate (same localKeyId), then issuers among the other bags. */
 export function chainFor(raw: P12Raw, key: P12Bag): Buffer[] {
   const certs = raw.bags.filter((b) => b.kind === 'cert');

@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { KsError } from '../errors';
 import { parseJks, serializeJks } from './jks';
 import { resolveType } from './open';
-import { appendTrustedCertPkcs12, parsePkcs12 } from './pkcs12';
+import { appendTrustedCertPkcs12, javaAliases, parsePkcs12 } from './pkcs12';
 import type { AddTrustedCertificateOptions, Keystore } from './types';
 
 const normFingerprint = (s: string) => s.replace(/[^0-9a-f]/gi, '').toUpperCase();
@@ -40,6 +40,6 @@ export function addTrustedCertificate(bytes: Buffer, opts: AddTrustedCertificate
     return serializeJks(raw, opts.password);
   }
   const raw = parsePkcs12(bytes, opts.password, label);
-  exists(raw.bags.map((b) => b.friendlyName ?? ''));
+  exists(javaAliases(raw).map((a) => a ?? ''));
   return appendTrustedCertPkcs12(raw, opts.password, alias, opts.certDer);
 }
