@@ -232,6 +232,21 @@ describe('odd files', () => {
     expect(tableIn(parse(after), 'keystore.tls')?.file_name).toBe('new.jks');
   });
 
+  it('a deployment.toml with a UTF-8 byte-order mark (Notepad) is read and edited, the mark kept', async () => {
+    const { home, layout, files } = await setup('is-5.11.0');
+    const stock = files.get(TOML)!;
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), stock]);
+    const all = new Map([...files, [TOML, withBom]]);
+    expect(readTomlSettings(withBom.toString('utf8'), TOML, { layout, files: all }).map((s) => s.function)).toEqual(
+      readTomlSettings(stock.toString('utf8'), TOML, { layout, files }).map((s) => s.function),
+    );
+    const cs = plan(layout, all, { tls: target(home, 'newks', 'repository/resources/security/new.jks') });
+    const after = cs.files[0].after;
+    expect([...after.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(tableIn(parse(after.toString('utf8').slice(1)), 'keystore.tls')?.file_name).toBe('new.jks');
+    expect(removedLines(withBom.toString('utf8'), after.toString('utf8'))).toEqual(removedLines(stock.toString('utf8'), tomlOf(plan(layout, files, { tls: target(home, 'newks', 'repository/resources/security/new.jks') })).after));
+  });
+
   it('a misspelt key in an edited table is pointed out (the server ignores it)', async () => {
     const { home, layout, files } = await setup('is-5.11.0');
     const text = files.get(TOML)!.toString('utf8').replace('[keystore.primary]\nfile_name', '[keystore.primary]\nname = "x.jks"\nfile_name');

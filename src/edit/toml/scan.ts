@@ -213,7 +213,8 @@ class Scanner {
     let section = -1;
     let sectionPath: string[] = [];
     let inArrayTable = false;
-    let pos = 0;
+    // A byte-order mark (Windows Notepad writes one) is not TOML content; it stays where it is.
+    let pos = t.charCodeAt(0) === 0xfeff ? 1 : 0;
     while (pos < t.length) {
       const lineStart = pos;
       pos = this.skipWs(pos);
