@@ -7,10 +7,23 @@ import type { AddTrustedCertificateOptions, Keystore } from './types';
 
 const normFingerprint = (s: string) => s.replace(/[^0-9a-f]/gi, '').toUpperCase();
 
-/** True when a trusted certificate entry holds the certificate with this SHA-256 (any hex form). */
+/**
+ * True when Java would trust the certificate with this SHA-256 (any hex form) from this store: a
+ * trusted certificate entry holds it, or it is a private key entry's own certificate (Java's trust
+ * managers take both: sun.security.validator.TrustStoreUtil).
+ */
 export function containsCertificate(ks: Keystore, sha256: string): boolean {
   const want = normFingerprint(sha256);
-  return ks.entries.some((e) => e.kind === 'trustedCert' && e.chain.some((c) => normFingerprint(c.sha256) === want));
+  return ks.entries.some((e) => (e.kind === 'trustedCert' ? e.chain : e.chain.slice(0, 1)).some((c) => normFingerprint(c.sha256) === want));
+}
+
+/** `alias`, or when an entry already has that name (Java aliases ignore case), the first free `alias-2`, `alias-3`, …. */
+export function freeAlias(taken: ReadonlySet<string>, alias: string): string {
+  const base = alias.toLowerCase();
+  if (!taken.has(base)) return base;
+  let n = 2;
+  while (taken.has(`${base}-${n}`)) n++;
+  return `${base}-${n}`;
 }
 
 /**

@@ -125,10 +125,16 @@ export function checkPlanKeystores(
         }
         let bytes = trustBytes;
         const notes: string[] = [];
-        const imported = missing.map(([name, c]) => ({ name, c, alias: aliases.get(name)!.toLowerCase() }));
-        for (const { name, c, alias } of imported) {
+        const imported: Array<{ name: string; c: CertInfo; alias: string }> = [];
+        const taken = new Set(trustStore.entries.map((e) => e.alias.toLowerCase()));
+        for (const [name, c] of missing) {
+          // Under the key's alias, or the next free one when the truststore has it (wso2carbon is often kept).
+          const wanted = aliases.get(name)!.toLowerCase();
+          const alias = ks.freeAlias(taken, wanted);
+          taken.add(alias);
           bytes = ks.addTrustedCertificate(bytes, { type: trustStore.type, password: trust.password!, alias, certDer: c.der, label: trust.path });
-          notes.push(`${trust.path}: imported the certificate of "${name}" (${c.subject}) as "${alias}"`);
+          imported.push({ name, c, alias });
+          notes.push(`${trust.path}: imported the certificate of "${name}" (${c.subject}) as "${alias}"${alias === wanted ? '' : ` ("${wanted}" was taken)`}`);
         }
         return {
           warnings,

@@ -58,3 +58,39 @@ describeWithKeytool('apply --import-cert', () => {
     expect(sha256(readFileSync(ts))).toBe(before['repository/resources/security/client-truststore.jks']);
   });
 });
+
+describeWithKeytool('apply --import-cert when the key reuses an alias the truststore has', () => {
+  const PASS = 'Pr0d-pass!';
+  let home: string;
+  let sec: string;
+  beforeAll(() => {
+    home = copyHome('carbon-kernel-4.4.26');
+    sec = join(home, 'repository/resources/security');
+    // Keeping the alias "wso2carbon" for a new production key is common; client-truststore.jks has that alias.
+    keytool(['-genkeypair', '-alias', 'wso2carbon', '-keystore', join(sec, 'prod.p12'), '-storetype', 'PKCS12', '-storepass', PASS, '-keyalg', 'RSA', '-keysize', '2048', '-dname', 'CN=prod.example.com', '-validity', '200']);
+  });
+
+  test('the certificate goes in under the first free alias, "wso2carbon-2", and the note says why', () => {
+    const plan = join(home, '..', 'plan-prod.json');
+    writeFileSync(plan, JSON.stringify({ version: 1, keystores: { prod: { path: 'repository/resources/security/prod.p12', password: { env: 'P' } } }, functions: { tls: 'prod' } }));
+    const r = runCli(['apply', '--plan', plan, home, '--yes', '--json', '--import-cert'], { env: { P: PASS } });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const ts = join(sec, 'client-truststore.jks');
+    expect(keytool(['-list', '-v', '-keystore', ts, '-storepass', 'wso2carbon', '-alias', 'wso2carbon-2'])).toMatch(/Owner: CN=prod\.example\.com/);
+    expect(keytool(['-list', '-v', '-keystore', ts, '-storepass', 'wso2carbon', '-alias', 'wso2carbon'])).not.toMatch(/prod\.example\.com/);
+    const notes: string[] = JSON.parse(runCli(['backups', home, '--json']).stdout).backups[0].notes;
+    expect(notes).toContain('repository/resources/security/client-truststore.jks: imported the certificate of "prod" (CN=prod.example.com) as "wso2carbon-2" ("wso2carbon" was taken)');
+  });
+
+  test('one keystore for tls and truststore: its own key certificate is trusted, nothing to import', () => {
+    const plan = join(home, '..', 'plan-same.json');
+    writeFileSync(plan, JSON.stringify({ version: 1, keystores: { prod: { path: 'repository/resources/security/prod.p12', password: { env: 'P' } } }, functions: { tls: 'prod', truststore: 'prod' } }));
+    const r = runCli(['apply', '--plan', plan, home, '--dry-run', '--json', '--import-cert'], { env: { P: PASS } });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.files.map((f: { path: string }) => f.path)).not.toContain('repository/resources/security/prod.p12');
+    expect(out.warnings.join('\n')).not.toMatch(/not in the truststore/);
+  });
+});
