@@ -39,9 +39,12 @@ describe('addTrustedCertificate on client-truststore.jks (in memory)', () => {
     expect(containsCertificate(openKeystore(before, { password: 'wso2carbon' }), cert.sha256)).toBe(false);
   });
 
-  it('matches fingerprints in any hex form, and only trusted entries', () => {
+  it('matches fingerprints in any hex form, in trusted entries and as a key entry\'s own certificate (as Java trusts)', () => {
     const ks = openKeystore(readFileSync(CARBON), { password: 'wso2carbon' });
-    expect(containsCertificate(ks, carbonCert().sha256.replace(/:/g, '').toLowerCase())).toBe(false); // a key entry is not trust
+    // sun.security.validator.TrustStoreUtil.getTrustedCerts takes a key entry's first certificate too.
+    expect(containsCertificate(ks, carbonCert().sha256.replace(/:/g, '').toLowerCase())).toBe(true);
+    const keyless = { ...ks, entries: ks.entries.filter((e) => e.kind !== 'privateKey') };
+    expect(containsCertificate(keyless, carbonCert().sha256)).toBe(ks.entries.some((e) => e.kind === 'trustedCert' && e.chain[0].sha256 === carbonCert().sha256));
     const trusted = ks.entries.find((e) => e.kind === 'trustedCert')!.chain[0].sha256;
     expect(containsCertificate(ks, trusted.replace(/:/g, '').toLowerCase())).toBe(true);
   });
