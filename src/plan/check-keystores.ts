@@ -67,6 +67,16 @@ export function checkPlanKeystores(
     r.keyEntryCount = keys.length;
     const keyFns = fns.filter((f) => KEY_FUNCTIONS.includes(f));
     if (keyFns.length === 0) continue;
+    if (keyFns.includes('axis2') && keys.length > 1) {
+      // Its https transports carry Location, Type and passwords but no alias: the server would take any key.
+      withContext(
+        new KsError('ALIAS_MISSING', `axis2's https transports name no alias, so they need a keystore with exactly one private key; it holds ${keys.length} (${ks.nameAliases(keys.map((k) => k.alias))})`, {
+          hint: `Give axis2 a keystore with just the key it should use (keytool -importkeystore -srckeystore … -srcalias ${r.alias ?? keys[0].alias} -destkeystore one.p12), or leave "axis2" out of the plan.`,
+        }),
+        name,
+        ['axis2'],
+      );
+    }
     let alias = r.alias;
     if (!alias) {
       if (keys.length !== 1) {

@@ -21,6 +21,8 @@ export interface WizardKeystore {
   password: string;
   /** Absent when the file holds no private key (it can only serve as a truststore). */
   alias?: string;
+  /** How many private keys the file holds (axis2's https transports, which name no alias, need exactly one). */
+  keyCount: number;
   /** Absent when it is the store password. */
   keyPassword?: string;
   cert?: CertInfo;
@@ -131,13 +133,13 @@ export async function askKeystore(ctx: KeystoreStepContext, exclude: Set<string>
           store = ks.openKeystore(bytes, { password: v, label: basename(absPath) });
           return true;
         } catch (e) {
-          return `${reason(e)}. Try again (Ctrl-C to stop).`;
+          return `${reason(e)}. Ctrl-U clears what you typed; try again (Ctrl-C stops).`;
         }
       },
     });
     if (!store) store = ks.openKeystore(bytes, { password, label: basename(absPath) });
     const keys = store.entries.filter((e) => e.kind === 'privateKey');
-    const result: WizardKeystore = { name: keystoreName(absPath, ctx.takenNames), path: label, absPath, type, password };
+    const result: WizardKeystore = { name: keystoreName(absPath, ctx.takenNames), path: label, absPath, type, password, keyCount: keys.length };
     say(`  Opened: ${store.entries.length} ${store.entries.length === 1 ? 'entry' : 'entries'}, ${keys.length} private ${keys.length === 1 ? 'key' : 'keys'}.`);
     if (keys.length === 0) {
       say('  It holds no private key, so it can serve only as a truststore.');
@@ -203,7 +205,7 @@ async function pickKey(
             cert = check(v);
             return true;
           } catch (e) {
-            if (isKsError(e) && e.code === 'KEY_PASSWORD') return `${reason(e)}. Try again (Ctrl-C to stop).`;
+            if (isKsError(e) && e.code === 'KEY_PASSWORD') return `${reason(e)}. Ctrl-U clears what you typed; try again (Ctrl-C stops).`;
             problem = e;
             return true;
           }

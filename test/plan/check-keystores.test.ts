@@ -63,6 +63,39 @@ describe('a plan without "alias" on a keystore with several keys', () => {
   });
 });
 
+describe('axis2 on a keystore with several keys', () => {
+  // Its https transports carry Location, Type and passwords but no alias: the server would take any key.
+  async function axis2With(keyCount: number, alias?: string) {
+    const home = copyHome('ei-6.2.0');
+    writeFileSync(join(home, 'repository/resources/security/many.jks'), withManyKeys(keyCount));
+    const plan = parsePlan(
+      JSON.stringify({
+        version: 1,
+        keystores: { many: { path: 'repository/resources/security/many.jks', type: 'JKS', password: { env: 'MANY_PASS' }, ...(alias ? { alias } : {}) } },
+        functions: { tls: 'many', axis2: 'many' },
+      }),
+    );
+    return buildChangeSet(detectHome(home), plan, { MANY_PASS: 'wso2carbon' });
+  }
+
+  it('is refused even with an alias, saying why and what to do', async () => {
+    const e = await axis2With(2, 'key02').then(
+      () => null,
+      (x: unknown) => x as KsError,
+    );
+    expect(e?.code).toBe('ALIAS_MISSING');
+    expect(e?.message).toBe(
+      `keystore "many" (for axis2): axis2's https transports name no alias, so they need a keystore with exactly one private key; it holds 2 (key01, key02)`,
+    );
+    expect(e?.hint).toMatch(/-srcalias key02 .*or leave "axis2" out of the plan/);
+  });
+
+  it('is taken with exactly one key', async () => {
+    const cs = await axis2With(1);
+    expect(cs.files.map((f) => f.path)).toContain('conf/axis2/axis2.xml');
+  });
+});
+
 describeWithKeytool('a JKS whose key password differs from its store password', () => {
   async function keyPasswordError(keyPassword?: string): Promise<KsError> {
     const home = copyHome('carbon-kernel-4.4.26');

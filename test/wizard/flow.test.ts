@@ -233,7 +233,7 @@ describeWithKeytool('wizard flow', () => {
     ]);
     expect(isKsError(r.error) && r.error.code).toBe('ABORTED');
     const pw = r.asked.find((a) => a.kind === 'password')!;
-    expect(pw.rejections).toEqual([expect.stringMatching(/Keystore was tampered with, or password was incorrect\. Try again/)]);
+    expect(pw.rejections).toEqual([expect.stringMatching(/Keystore was tampered with, or password was incorrect\. Ctrl-U clears what you typed; try again/)]);
     expect(r.stdout).toContain('warning: certificate expired on');
     expect(differences(before, snapshot(dir))).toEqual([]);
   });

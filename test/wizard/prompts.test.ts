@@ -32,6 +32,18 @@ describe('function checkbox', () => {
     await expect(answer).resolves.toEqual(['tls', 'axis2', 'truststore']);
   });
 
+  test('axis2 needs a keystore with exactly one key (its transports name no alias): shown, not ticked', async () => {
+    const { answer, events, getScreen } = await render(checkbox, {
+      message: 'Which functions?',
+      choices: functionChoices(['primary', 'tls', 'axis2', 'truststore'], { haveKey: true, singleKey: false }),
+    });
+    const screen = getScreen();
+    expect(screen).toContain('its https transports name no alias: needs a keystore with exactly one private'); // (wrapped at 80 columns)
+    expect(screen).toMatch(/◉ primary[\s\S]*◉ tls[\s\S]*◯ truststore[\s\S]*- axis2/);
+    events.keypress('enter');
+    await expect(answer).resolves.toEqual(['primary', 'tls']);
+  });
+
   test('without a private key, the key functions are shown but cannot be ticked', async () => {
     const { answer, events, getScreen } = await render(checkbox, {
       message: 'Which functions?',
@@ -54,14 +66,15 @@ describe('password with an on-the-spot check', () => {
     const { answer, events, getScreen } = await render(password, {
       message: 'Store password:',
       mask: '*',
-      validate: (v: string) => (v === 'right' ? true : 'Keystore was tampered with, or password was incorrect. Try again (Ctrl-C to stop).'),
+      validate: (v: string) => (v === 'right' ? true : 'Keystore was tampered with, or password was incorrect. Ctrl-U clears what you typed; try again (Ctrl-C stops).'),
     });
     events.type('wrong');
     events.keypress('enter');
     await new Promise((r) => setTimeout(r, 20));
-    expect(getScreen()).toContain('password was incorrect. Try again');
+    expect(getScreen()).toContain('password was incorrect. Ctrl-U clears what you'); // (wrapped at 80 columns)
     expect(getScreen()).not.toContain('wrong');
-    for (let i = 0; i < 5; i++) events.keypress('backspace');
+    // The wrong value stays in the (masked) field, as inquirer keeps it: the message says Ctrl-U clears it.
+    events.keypress({ name: 'u', ctrl: true });
     events.type('right');
     events.keypress('enter');
     await expect(answer).resolves.toBe('right');
