@@ -62,6 +62,12 @@ export interface TransactionOptions extends LockOptions {
    * with 130/143/129; `throw` throws KsError ABORTED (for embedding and tests).
    */
   signals?: SignalMode;
+  /**
+   * In `exit` mode, called just before the process exits because of a signal, so the command can
+   * say what happened: `id` is the checkpoint when the signal came after the commit point (the
+   * change is applied), null when it was rolled back (`error` is the ABORTED error then).
+   */
+  onSignalExit?: (info: { signal: string; id: string | null; error: unknown }) => void;
 }
 
 export interface RecoverResult {
@@ -237,8 +243,10 @@ export async function applyTransaction(
   }
 
   const guard = new SignalGuard();
+  let done: { id: string } | null = null;
+  let failure: unknown = null;
   try {
-    return await withLock(
+    done = await withLock(
       home,
       async () => {
         const recovered = await recoverLocked(home, fs);
@@ -249,10 +257,20 @@ export async function applyTransaction(
       },
       opts,
     );
+    return done;
+  } catch (e) {
+    failure = e;
+    throw e;
   } finally {
     guard.dispose();
     const code = guard.exitCode();
-    if (code !== null && (opts.signals ?? 'exit') === 'exit') process.exit(code);
+    if (code !== null && (opts.signals ?? 'exit') === 'exit') {
+      try {
+        opts.onSignalExit?.({ signal: guard.signal!, id: done?.id ?? null, error: failure });
+      } finally {
+        process.exit(code);
+      }
+    }
   }
 }
 

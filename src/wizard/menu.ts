@@ -115,7 +115,7 @@ export async function runRestore(ctx: WizardContext): Promise<number> {
   ctx.onWriting?.(true);
   let r: { id: string | null; restored: string[] };
   try {
-    r = await restoreCheckpoint(layout.home, id, { force });
+    r = await restoreCheckpoint(layout.home, id, { force, onSignalExit: applyLib().sayOnSignal(ctx.out, false, layout.home) });
   } finally {
     ctx.onWriting?.(false);
   }

@@ -221,7 +221,7 @@ export async function runSetup(ctx: WizardContext, opts: SetupOptions): Promise<
   ctx.onWriting?.(true);
   let id: string;
   try {
-    ({ id } = await writeChangeSet(layout.home, cs, `setup${importCert ? ' (import cert)' : ''}`));
+    ({ id } = await writeChangeSet(layout.home, cs, `setup${importCert ? ' (import cert)' : ''}`, applyLib().sayOnSignal(ctx.out, false, layout.home)));
   } finally {
     ctx.onWriting?.(false);
   }

@@ -62,7 +62,8 @@ for (const op of ['writeFile', 'fsync', 'rename', 'chmod', 'chown', 'mkdir', 'un
     return real(...args);
   };
 }
-io.applyTransaction(home, writes, { command: 'apply', notes: [] }, { fsOps: ops, signals: signalsMode })
+const onSignalExit = (i) => process.stdout.write(JSON.stringify({ signalExit: { signal: i.signal, id: i.id, error: i.error ? i.error.code || String(i.error) : null } }));
+io.applyTransaction(home, writes, { command: 'apply', notes: [] }, { fsOps: ops, signals: signalsMode, onSignalExit })
   .then(() => { process.stdout.write(JSON.stringify({ calls: n })); })
   .catch((e) => { process.stdout.write(JSON.stringify({ error: e.code || String(e) })); process.exitCode = 1; });
 `,
@@ -151,11 +152,16 @@ test('SIGTERM at every step: exits 143 after rolling back, lock released, never 
       expect(lockExists(home)).toBe(false);
       expect(stateEntries(home).filter((e) => e.endsWith('.partial'))).toEqual([]);
       const now = snapshot(home);
-      if ((await listCheckpoints(home)).length === 0) {
+      // The command is told what happened before the exit, so it can say so (and print its JSON).
+      const told = (JSON.parse(r.stdout) as { signalExit: { signal: string; id: string | null; error: string | null } }).signalExit;
+      const cps = await listCheckpoints(home);
+      if (cps.length === 0) {
         expect({ k, now }).toEqual({ k, now: original });
+        expect({ k, told }).toEqual({ k, told: { signal: 'SIGTERM', id: null, error: 'ABORTED' } });
         rolledBack++;
       } else {
         expect({ k, now }).toEqual({ k, now: applied });
+        expect({ k, told }).toEqual({ k, told: { signal: 'SIGTERM', id: cps[0].id, error: null } });
       }
     } finally {
       removeHome(home);

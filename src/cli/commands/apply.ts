@@ -19,7 +19,7 @@ import { resolveKeystores, targetsOf, type ResolvedKeystore } from '../../plan/t
 import { jsonFiles, renderDiff, renderSummary } from '../../preview/diff';
 import { decodedText } from '../../changes/decoded';
 import { parseXml } from '../../xml/document';
-import { applyTransaction } from '../../io';
+import { applyTransaction, type TransactionOptions } from '../../io';
 import { confirmOrRefuse } from '../confirm';
 import type { CliIo } from '../io';
 import { Out } from '../output';
@@ -119,8 +119,23 @@ export async function buildChangeSet(
   return cs;
 }
 
+/**
+ * What a command says when a signal ends a write: rolled back (nothing written), or, when it came
+ * after the commit point, applied. `json` also puts it on stdout as the command's one JSON object.
+ */
+export function sayOnSignal(out: Out, json: boolean, home: string, result: (id: string) => Record<string, unknown> = (id) => ({ changed: true, backup: id })): NonNullable<TransactionOptions['onSignalExit']> {
+  return ({ signal, id, error }) => {
+    if (id === null) {
+      out.fail(error ?? new KsError('ABORTED', `interrupted by ${signal}; the files were left as they were`), json);
+      return;
+    }
+    if (json) out.json({ ...result(id), interrupted: signal });
+    out.err(`${signal} arrived after the change was committed: it is applied. Backup: ${id}\nTo undo:  wso2-keystore restore ${shellQuote(home)} --id ${id}\n`);
+  };
+}
+
 /** Back up and write the changed files of a change set in one transaction (also used by the wizard). */
-export async function writeChangeSet(home: string, cs: ChangeSet, command: string): Promise<{ id: string }> {
+export async function writeChangeSet(home: string, cs: ChangeSet, command: string, onSignalExit?: TransactionOptions['onSignalExit']): Promise<{ id: string }> {
   const changed = cs.files.filter((f) => !f.before.equals(f.after));
   const notes = cs.files.flatMap((f) => [
     ...f.changes.map((c) => `${f.path}${c.line ? `:${c.line}` : ''} ${c.function} ${c.setting}${c.secret ? ' (password changed)' : ` → ${c.to}`}`),
@@ -130,6 +145,7 @@ export async function writeChangeSet(home: string, cs: ChangeSet, command: strin
     home,
     changed.map((f) => ({ path: f.path, before: f.created ? null : f.before, after: f.after })),
     { command, notes },
+    { onSignalExit },
   );
 }
 
@@ -168,8 +184,9 @@ export async function applyCommand(opts: ApplyOptions, io: CliIo): Promise<numbe
       out.err('Nothing was written.\n');
       return 1;
     }
-    const { id } = await writeChangeSet(layout.home, cs, `apply --plan ${opts.plan}`);
-    if (opts.json) out.json({ changed: true, backup: id, files: jsonFiles(cs), warnings: cs.warnings, staysBehind: cs.staysBehind ?? [], notApplicable: cs.notApplicable ?? [], recovered });
+    const result = (id: string) => ({ changed: true, backup: id, files: jsonFiles(cs), warnings: cs.warnings, staysBehind: cs.staysBehind ?? [], notApplicable: cs.notApplicable ?? [], recovered });
+    const { id } = await writeChangeSet(layout.home, cs, `apply --plan ${opts.plan}`, sayOnSignal(out, Boolean(opts.json), layout.home, result));
+    if (opts.json) out.json(result(id));
     else {
       out.out(`\nApplied. Backup: ${id}\n`);
       out.out(`To undo:  wso2-keystore restore ${shellQuote(layout.home)} --id ${id}\n`);

@@ -10,7 +10,7 @@ import { renderDiff, restorePreview } from '../../preview/diff';
 import { confirmOrRefuse } from '../confirm';
 import type { CliIo } from '../io';
 import { Out } from '../output';
-import { shellQuote } from './apply';
+import { sayOnSignal, shellQuote } from './apply';
 import { recoverFirst } from './recover';
 
 export interface RestoreCmdOptions {
@@ -52,13 +52,14 @@ export async function restoreCommand(opts: RestoreCmdOptions, io: CliIo): Promis
       out.err('Nothing was written.\n');
       return 1;
     }
-    const r = await restoreCheckpoint(layout.home, id, { force: opts.force });
+    const result = (backup: string) => ({ changed: true, backup, restoredFrom: id, files, recovered });
+    const r = await restoreCheckpoint(layout.home, id, { force: opts.force, onSignalExit: sayOnSignal(out, Boolean(opts.json), layout.home, result) });
     if (r.id === null) {
       if (opts.json) out.json({ changed: false, backup: null, restoredFrom: id, files, recovered });
       else out.out('Nothing to restore: the files already match the checkpoint.\n');
       return 0;
     }
-    if (opts.json) out.json({ changed: true, backup: r.id, restoredFrom: id, files, recovered });
+    if (opts.json) out.json(result(r.id));
     else {
       out.out(`Restored ${r.restored.length} file(s) from ${id}. This restore is itself checkpoint ${r.id}.\n`);
       out.out(`To undo the restore:  wso2-keystore restore ${shellQuote(layout.home)} --id ${r.id}\n`);
