@@ -15,7 +15,8 @@
  *
  * Not moved (listed instead): a reference whose old keystore serves two changed functions that get
  * different keystores (which one would it want?), references in files deployment.toml regenerates
- * (they follow the toml at the next start), and formats other than XML and .properties.
+ * (they follow the toml at the next start), formats other than XML and .properties, and references
+ * in the managed files themselves that none of the functions covers (axis2.xml's wss transport).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,7 +28,7 @@ import { findProperty, setProperty } from '../edit/properties';
 import type { KeystoreTarget, SettingEdit } from '../edit/types';
 import { setElementText, type XmlEditContext } from '../edit/xml-edit';
 import type { HomeLayout } from '../home/layout';
-import { scanHome, type Reference } from '../scan/scan';
+import { scanHome, scanText, type Reference } from '../scan/scan';
 import { decodedText } from './decoded';
 import { lineIndex } from '../text/patcher';
 import { attr, parseXml, type XmlElement } from '../xml/document';
@@ -112,8 +113,12 @@ function pathLike(old: string, t: KeystoreTarget): string {
   return t.homeRelPath;
 }
 
-const isManaged = (layout: HomeLayout, rel: string) =>
-  [layout.files.carbon, layout.files.catalina, layout.files.secPolicy, layout.files.deploymentToml, layout.files.cipherText, layout.files.cipherTool, ...layout.files.axis2].includes(rel);
+/** The files the planner reads and edits itself. */
+const managedFiles = (layout: HomeLayout): string[] =>
+  [layout.files.carbon, layout.files.catalina, layout.files.secPolicy, layout.files.deploymentToml, layout.files.cipherText, layout.files.cipherTool, ...layout.files.axis2].filter(
+    (rel): rel is string => Boolean(rel),
+  );
+const isManaged = (layout: HomeLayout, rel: string) => managedFiles(layout).includes(rel);
 
 interface Move {
   ref: Reference;
@@ -149,6 +154,21 @@ export function applyAlsoUpdate(cs: ChangeSet, input: Input): ChangeSet {
     if (opts.mode !== 'sameFile') behind.push(`${where} (${ref.value})`);
     else if (distinct.length > 1) behind.push(`${where} (${ref.value}: it served ${users.map((u) => u.fn).join(' and ')}, which get different keystores)`);
     else moves.push({ ref, target: distinct[0].target, fn: distinct[0].fn });
+  }
+
+  // References in the files the planner edits that none of its functions covers (axis2.xml's wss
+  // transports, …): as the planner leaves them, in their final text. Listed, never moved (that
+  // file's edits are the planner's). On a toml home the XML files follow deployment.toml.
+  const finalBytes = new Map(cs.files.map((f) => [f.path, f.after]));
+  const own = layout.era === 'toml' ? [layout.files.deploymentToml, layout.files.secPolicy] : managedFiles(layout);
+  for (const rel of own) {
+    const bytes = rel ? (finalBytes.get(rel) ?? input.files.get(rel)) : undefined;
+    if (!rel || !bytes) continue;
+    for (const ref of scanText(rel, bytes, layout)) {
+      const loc = normalizeConfigPath(ref.value);
+      if (ref.function !== 'other' || !(moving.get(loc) ?? moving.get(`repository/resources/security/${loc}`))) continue;
+      behind.push(`${rel}:${ref.line} ${ref.setting} (${ref.value}: not a setting this tool edits; change it by hand)`);
+    }
   }
 
   const files = [...cs.files];

@@ -104,6 +104,23 @@ describe('without alsoUpdate', () => {
   });
 });
 
+describe('a reference in a file the planner edits, in a setting none of its functions covers', () => {
+  // APIM 2.2.0's axis2.xml: the https transports move with "axis2"/"truststore"; the wss sender's trust store does not.
+  const WSS = 'repository/conf/axis2/axis2.xml:621 axisconfig[AxisJava2.0]/transportSender[wss]/parameter[ws.trust.store]/ws.trust.store.location';
+  it.each([['none'], ['sameFile']] as const)('is listed as staying behind (%s), not left out silently', async (mode) => {
+    const { cs } = await run('apim-2.2.0', mode, ['primary', 'tls', 'axis2', 'truststore']);
+    expect(cs.staysBehind).toContain(`${WSS} (repository/resources/security/client-truststore.jks: not a setting this tool edits; change it by hand)`);
+    // and the file's own edit does not touch it
+    const axis2 = cs.files.find((f) => f.path === 'repository/conf/axis2/axis2.xml')!;
+    expect(axis2.after.toString('utf8').split('\n')[620]).toContain('repository/resources/security/client-truststore.jks');
+  });
+
+  it('is not listed when its keystore does not move', async () => {
+    const { cs } = await run('apim-2.2.0', 'none', ['primary', 'tls']);
+    expect((cs.staysBehind ?? []).join('\n')).not.toContain('ws.trust.store');
+  });
+});
+
 describe('refusals and limits', () => {
   it('a keystore that served two functions now given different keystores is listed, not guessed', async () => {
     const { cs } = await run('is-5.5.0', 'sameFile', ['primary', 'tls'], { keyB: true });
