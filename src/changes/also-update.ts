@@ -150,9 +150,13 @@ export function applyAlsoUpdate(cs: ChangeSet, input: Input): ChangeSet {
       regenerated.push(where);
       continue;
     }
-    const distinct = users.filter((u, i) => users.findIndex((v) => sameTarget(u.target, v.target)) === i);
+    // A reference outside the managed files is never about internal-data encryption (carbon.xml's
+    // InternalKeyStore is managed): it follows the other functions, and stays when only that one moves.
+    const movers = users.filter((u) => u.fn !== 'internal');
+    if (movers.length === 0) continue;
+    const distinct = movers.filter((u, i) => movers.findIndex((v) => sameTarget(u.target, v.target)) === i);
     if (opts.mode !== 'sameFile') behind.push(`${where} (${ref.value})`);
-    else if (distinct.length > 1) behind.push(`${where} (${ref.value}: it served ${users.map((u) => u.fn).join(' and ')}, which get different keystores)`);
+    else if (distinct.length > 1) behind.push(`${where} (${ref.value}: it served ${movers.map((u) => u.fn).join(' and ')}, which get different keystores)`);
     else moves.push({ ref, target: distinct[0].target, fn: distinct[0].fn });
   }
 

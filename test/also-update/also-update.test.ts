@@ -21,7 +21,7 @@ const NEW = 'N3w&pw<"';
 const KEY = 'K3y&pw';
 const TRUST = 'Tr5t&pw';
 
-async function run(fx: string, mode: 'none' | 'sameFile', fns: string[], opts: { keyB?: boolean; prepare?: (home: string) => void } = {}) {
+async function run(fx: string, mode: 'none' | 'sameFile', fns: string[], opts: { keyB?: boolean; other?: string[]; prepare?: (home: string) => void } = {}) {
   const home = copyHome(fx);
   opts.prepare?.(home);
   const layout = detectHome(home);
@@ -31,7 +31,7 @@ async function run(fx: string, mode: 'none' | 'sameFile', fns: string[], opts: {
   const ks = target(home, 'newks', 'repository/resources/security/newks.jks', { password: NEW, keyPassword: KEY, alias: 'newkey' });
   const other = target(home, 'other', 'repository/resources/security/other.jks', { password: 'o', keyPassword: 'o', alias: 'o' });
   const tr = target(home, 'trust', 'repository/resources/security/trust.jks', { password: TRUST, keyPassword: TRUST, alias: undefined });
-  const targets = Object.fromEntries(fns.map((f) => [f, f === 'truststore' ? tr : opts.keyB && f === 'tls' ? other : ks]));
+  const targets = Object.fromEntries(fns.map((f) => [f, f === 'truststore' ? tr : (opts.keyB && f === 'tls') || opts.other?.includes(f) ? other : ks]));
   const cs = planChanges({ layout, files: all, targets, confirmInternalKeystoreChange: true, alsoUpdate: extra.options });
   return { cs, all, layout };
 }
@@ -126,6 +126,18 @@ describe('refusals and limits', () => {
     const { cs } = await run('is-5.5.0', 'sameFile', ['primary', 'tls'], { keyB: true });
     expect(cs.files.map((f) => f.path)).not.toContain('repository/conf/identity/identity.xml');
     expect(cs.warnings.join('\n')).toMatch(/identity\.xml:\d+ .*served primary and tls, which get different keystores/);
+  });
+
+  it('moving only internal-data encryption moves and lists no reference: none of them is about it', async () => {
+    const { cs } = await run('is-5.5.0', 'sameFile', ['internal']);
+    expect(cs.files.map((f) => f.path)).toEqual(['repository/conf/carbon.xml']);
+    expect(cs.staysBehind ?? []).toEqual([]);
+  });
+
+  it('internal given another keystore than primary: references follow primary, not called ambiguous', async () => {
+    const { cs } = await run('is-5.5.0', 'sameFile', ['primary', 'internal'], { other: ['internal'] });
+    expect(after(cs, 'repository/conf/identity/identity.xml')).toContain('newks.jks');
+    expect(cs.warnings.join('\n')).not.toMatch(/which get different keystores/);
   });
 
   it('on a toml home, generated files (sslprofiles.xml, listenerprofiles.xml) are left to deployment.toml', async () => {
