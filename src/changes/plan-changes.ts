@@ -11,7 +11,7 @@ import { patchAxis2, readAxis2 } from '../edit/axis2';
 import { patchCarbonXml, readCarbonXml, type VaultSecret } from '../edit/carbon';
 import { patchCatalina, readCatalina } from '../edit/catalina';
 import { formatKeystorePath } from '../edit/paths';
-import { cipherTextAliases, dropKeyPasswordPlaceholders, markAttributeVault, parseCipherTool, reencryptWarning, routeVaultAttributeEdits, type CipherToolMapping } from '../edit/secure-vault';
+import { dropKeyPasswordPlaceholders, encryptedAliases, markAttributeVault, parseCipherTool, reencryptWarning, routeVaultAttributeEdits, staleBracketed, type CipherToolMapping } from '../edit/secure-vault';
 import { applyAlsoUpdate, type AlsoUpdateOptions } from './also-update';
 import { cipherTextBase, withVaultSecrets } from './cipher-text';
 import { changeSecPolicy, finish, INTERNAL_KEYSTORE_ADVICE, INTERNAL_KEYSTORE_CONSEQUENCES, sameKeystore } from './common';
@@ -208,9 +208,20 @@ export function planChanges(input: PlanInput): ChangeSet {
   const ctRel = layout.files.cipherText;
   const ctBytes = ctRel ? input.files.get(ctRel) : undefined;
   const vaultChange = vaultKeystoreChange as { from: string; to: string } | null; // assigned inside the carbon.xml callback
+  // Only encrypted values become unreadable: a bracketed one is clear text the cipher tool has not encrypted yet.
   if (vaultChange && ctRel && ctBytes) {
-    const aliases = cipherTextAliases(decodedText(ctBytes, ctRel).text);
+    const aliases = encryptedAliases(decodedText(ctBytes, ctRel).text);
     if (aliases.length) warnings.push(reencryptWarning({ ...vaultChange, aliases, where: ctRel, fresh: [...new Set(vault.map((v) => v.alias))] }));
+  }
+  if (ctRel && ctBytes) {
+    const replaced = files.flatMap((f) => f.changes.filter((c) => c.secret && c.from).map((c) => ({ file: f.path, setting: c.setting, from: c.from })));
+    const fresh = new Set(vault.map((v) => v.alias));
+    const stale = staleBracketed(decodedText(ctBytes, ctRel).text, cipherToolOf(input), replaced).filter((a) => !fresh.has(a));
+    if (stale.length) {
+      warnings.push(
+        `${ctRel} still holds the old password in brackets (not encrypted) for ${stale.join(', ')}. The server does not read them now, but bin/ciphertool.sh -Dconfigure would encrypt those old values and put their placeholders over the new passwords: before you run it, write the new passwords there (alias=[value]).`,
+      );
+    }
   }
 
   return { home: layout.home, files, warnings, secrets: [...secrets].filter((s) => s.length > 0), ...(notApplicable.length ? { notApplicable } : {}) };

@@ -48,9 +48,45 @@ export function parseCipherTool(text: string): Map<string, CipherToolMapping> {
   return out;
 }
 
-/** Aliases in cipher-text.properties, in file order. */
-export function cipherTextAliases(text: string): string[] {
-  return readProperties(text).map((p) => p.key);
+/** A value the cipher tool has not encrypted yet: clear text in brackets (it encrypts those in place). */
+const isBracketed = (value: string) => /^\[[^\]]*\]$/.test(value.trim());
+
+/** Aliases in cipher-text.properties whose value is encrypted (not `[clear text]`), in file order. */
+export function encryptedAliases(text: string): string[] {
+  return readProperties(text)
+    .filter((p) => !isBracketed(p.value))
+    .map((p) => p.key);
+}
+
+/**
+ * Aliases whose bracketed, not yet encrypted value is a password the plan replaced in the file the
+ * alias maps to (cipher-tool.properties), e.g. stock `Carbon.Security.KeyStore.Password=[wso2carbon]`
+ * after the primary keystore's password changed in carbon.xml. Secure Vault is not in use for them,
+ * so the server reads the new clear value; but the next `ciphertool.sh -Dconfigure` would encrypt the
+ * old one and put its placeholder over the new.
+ */
+export function staleBracketed(text: string, cipherTool: Map<string, CipherToolMapping>, replaced: ReadonlyArray<{ file: string; setting: string; from: string }>): string[] {
+  return readProperties(text)
+    .filter((p) => {
+      const m = cipherTool.get(p.key);
+      const clear = p.value.trim().slice(1, -1);
+      return isBracketed(p.value) && m && replaced.some((r) => r.from === clear && sameConfigFile(m.file, r.file) && tail(r.setting) === tail(m.xpath, m.attribute));
+    })
+    .map((p) => p.key);
+}
+
+/**
+ * The last element and the value in it, `KeyStore/Password` or `Connector/@keystorePass`, of a
+ * setting as the planner names it (`Security/KeyStore/Password`, `Connector[port=9443]/@keystorePass`)
+ * or of a cipher-tool XPath (`//Server/Security/KeyStore/Password`, `//Server/Service/Connector[@keystorePass]`).
+ */
+function tail(path: string, attribute?: string): string {
+  const steps = path
+    .replace(/^\/+/, '')
+    .split('/')
+    .map((x) => x.replace(/\[.*$/, ''));
+  if (attribute) steps.push(`@${attribute}`);
+  return steps.slice(-2).join('/');
 }
 
 /** `[value]` for the vault file; refuses what the cipher tool would cut short. */

@@ -31,6 +31,26 @@ function expectNoClearPassword(cs: ChangeSet, allowed: (path: string) => boolean
 
 const props = (cs: ChangeSet, rel: string) => Object.fromEntries(readProperties(cs.files.find((f) => f.path === rel)!.after.toString('latin1')).map((p) => [p.key, p.value]));
 
+describe('4.4.x: IS 5.5.0 as shipped (Secure Vault not in use, cipher-text.properties in clear brackets)', () => {
+  const CT = 'repository/conf/security/cipher-text.properties';
+  it('nothing is encrypted, so nothing "becomes unreadable"; the bracketed old passwords are named as stale', async () => {
+    const home = copyHome('is-5.5.0');
+    const layout = detectHome(home);
+    const files = await readHomeFiles(layout);
+    const ks = target(home, 'newks', 'repository/resources/security/new.jks', { password: NEW, keyPassword: NEW });
+    const cs = plan(layout, files, { primary: ks, tls: ks }, true);
+    expect(cs.files.map((f) => f.path)).not.toContain(CT);
+    const w = cs.warnings.join('\n');
+    expect(w).not.toMatch(/becomes unreadable/);
+    expect(w).toContain(
+      `${CT} still holds the old password in brackets (not encrypted) for Carbon.Security.KeyStore.Password, Carbon.Security.KeyStore.KeyPassword, Server.Service.Connector.keystorePass. The server does not read them now, but bin/ciphertool.sh -Dconfigure would encrypt those old values and put their placeholders over the new passwords: before you run it, write the new passwords there (alias=[value]).`,
+    );
+    // The truststore's password did not change: its alias is not named.
+    expect(w).not.toMatch(/for [^.]*Carbon\.Security\.TrustStore\.Password/);
+    for (const s of spellings(NEW)) expect(w).not.toContain(s);
+  });
+});
+
 describe('4.4.x: IS 5.5.0 after ciphertool -Dconfigure', () => {
   const CT = 'repository/conf/security/cipher-text.properties';
   async function setup() {
