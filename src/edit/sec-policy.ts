@@ -146,6 +146,11 @@ export function patchSecPolicy(src: string, file: string, t: KeystoreTarget, mod
         edits.push({ start: s.token.start, end: s.token.end, text: quote(t.alias), setting: 'grant signedBy', from: s.token.value, to: t.alias, ...meta });
       }
     }
+    if (edits.some((e) => e.setting === 'grant signedBy')) {
+      warnings.push(
+        `${file}: its grants now trust code signed by "${t.alias}". With the Java Security Manager on (-Djava.security.manager in the start script), jars signed with the old key lose those permissions: sign them again with the new key (jarsigner) before restarting.`,
+      );
+    }
   }
   return { edits, warnings };
 }

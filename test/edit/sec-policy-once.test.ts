@@ -77,7 +77,10 @@ test('changeSecPolicy parses the file once and the edited text once (the read-ba
     [1, 'keystore type', 'JKS', 'PKCS12'],
     [48, 'grant signedBy', 'wso2carbon', 'newkey'],
   ]);
-  expect(warnings).toEqual([]);
+  // Re-pointing the grants means jars must be signed with the new key: said once, plainly.
+  expect(warnings).toEqual([
+    'conf/sec.policy: its grants now trust code signed by "newkey". With the Java Security Manager on (-Djava.security.manager in the start script), jars signed with the old key lose those permissions: sign them again with the new key (jarsigner) before restarting.',
+  ]);
 });
 
 test('a sec.policy without a keystore entry is parsed once and not patched', () => {
