@@ -31,9 +31,15 @@ export interface TruststoreRef {
   source: string;
 }
 
+/** Plan-specific hints, where the generic one (the keystore layer's, also the wizard's) would not say what to write. */
+const PLAN_HINTS: Partial<Record<string, (name: string) => string>> = {
+  CERT_EXPIRED: (name) => `Use a valid certificate, or set "allowExpired": true on keystores.${name} in the plan.`,
+};
+
 function withContext(e: unknown, name: string, fns: string[]): never {
   if (isKsError(e)) {
-    throw new KsError(e.code, `keystore "${name}" (for ${fns.join(', ')}): ${e.message}`, { hint: e.hint ?? `Check keystores.${name} in the plan.`, file: e.file, line: e.line });
+    const hint = PLAN_HINTS[e.code]?.(name) ?? e.hint ?? `Check keystores.${name} in the plan.`;
+    throw new KsError(e.code, `keystore "${name}" (for ${fns.join(', ')}): ${e.message}`, { hint, file: e.file, line: e.line });
   }
   throw e;
 }
@@ -67,18 +73,17 @@ export function checkPlanKeystores(
     r.keyEntryCount = keys.length;
     const keyFns = fns.filter((f) => KEY_FUNCTIONS.includes(f));
     if (keyFns.length === 0) continue;
-    if (keyFns.includes('axis2') && keys.length > 1) {
-      // Its https transports carry Location, Type and passwords but no alias: the server would take any key.
-      withContext(
-        new KsError('ALIAS_MISSING', `axis2's https transports name no alias, so they need a keystore with exactly one private key; it holds ${keys.length} (${ks.nameAliases(keys.map((k) => k.alias))})`, {
-          hint: `Give axis2 a keystore with just the key it should use (keytool -importkeystore -srckeystore … -srcalias ${r.alias ?? keys[0].alias} -destkeystore one.p12), or leave "axis2" out of the plan.`,
-        }),
-        name,
-        ['axis2'],
-      );
-    }
     let alias = r.alias;
     if (!alias) {
+      if (keys.length === 0) {
+        withContext(
+          new KsError('ALIAS_MISSING', `it holds no private key (only certificates: a truststore?), so it cannot serve ${keyFns.join(' or ')}`, {
+            hint: `Give ${keyFns.join(', ')} a keystore with a private key; a file like this one can serve only as "truststore".`,
+          }),
+          name,
+          keyFns,
+        );
+      }
       if (keys.length !== 1) {
         withContext(
           new KsError('ALIAS_MISSING', `it holds ${keys.length} private keys (${ks.nameAliases(keys.map((k) => k.alias)) || 'none'}), so the plan must name one with "alias"`),
@@ -101,6 +106,14 @@ export function checkPlanKeystores(
       }
     } catch (e) {
       withContext(e, name, keyFns);
+    }
+    if (keyFns.includes('axis2') && keys.length > 1) {
+      // Its https transports carry Location, Type and passwords but no alias: Java's key manager takes
+      // the first key that fits the handshake, so the alias chosen for the other functions is not sure to be it.
+      warnings.push(
+        `keystore "${name}" (for axis2): axis2's https transports name no alias, and it holds ${keys.length} private keys (${ks.nameAliases(keys.map((k) => k.alias))}): ` +
+          `the server takes whichever fits the handshake first, not necessarily "${alias}". To be sure, give axis2 a keystore with just that key (keytool -importkeystore -srcalias ${alias} …).`,
+      );
     }
     certs.set(name, cert);
     aliases.set(name, alias);

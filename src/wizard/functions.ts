@@ -32,27 +32,19 @@ export function functionsOf(settings: Settings): KsFunction[] {
  * Checkbox choices for the functions this home has. A function no chosen keystore can serve (no
  * private key) is shown, disabled, with the reason, after the others.
  */
-/** Why no keystore given can serve `f`, or null when one can. axis2's https transports name no alias: the server takes the file's only key. */
-export function unfit(f: KsFunction, opts: { haveKey: boolean; singleKey?: boolean }): string | null {
-  if (!KEY_FUNCTIONS.includes(f)) return null;
-  if (!opts.haveKey) return 'needs a keystore with a private key';
-  if (f === 'axis2' && opts.singleKey === false) return 'its https transports name no alias: needs a keystore with exactly one private key';
-  return null;
-}
-
-export function functionChoices(available: KsFunction[], opts: { haveKey: boolean; singleKey?: boolean; primaryEncrypts?: boolean }): Array<Choice<KsFunction>> {
+export function functionChoices(available: KsFunction[], opts: { haveKey: boolean; primaryEncrypts?: boolean }): Array<Choice<KsFunction>> {
   // Disabled entries go last: the cursor can rest on them, so it should start on one it can tick.
-  const usable = (f: KsFunction) => unfit(f, opts) === null;
+  const usable = (f: KsFunction) => opts.haveKey || !KEY_FUNCTIONS.includes(f);
   const ordered = [...available.filter(usable), ...available.filter((f) => !usable(f))];
   return ordered.map((f) => {
+    const needsKey = KEY_FUNCTIONS.includes(f);
     const extra = f === 'primary' && opts.primaryEncrypts ? '; on this home it also encrypts internal data' : '';
-    const why = unfit(f, opts);
     return {
       name: `${f.padEnd(10)}  ${FUNCTION_INFO[f].explain}${extra}`,
       short: f,
       value: f,
-      checked: DEFAULT_FUNCTIONS.includes(f) && why === null,
-      disabled: why ?? false,
+      checked: DEFAULT_FUNCTIONS.includes(f) && (!needsKey || opts.haveKey),
+      disabled: needsKey && !opts.haveKey ? 'needs a keystore with a private key' : false,
     };
   });
 }

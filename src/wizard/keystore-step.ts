@@ -21,8 +21,6 @@ export interface WizardKeystore {
   password: string;
   /** Absent when the file holds no private key (it can only serve as a truststore). */
   alias?: string;
-  /** How many private keys the file holds (axis2's https transports, which name no alias, need exactly one). */
-  keyCount: number;
   /** Absent when it is the store password. */
   keyPassword?: string;
   cert?: CertInfo;
@@ -139,7 +137,7 @@ export async function askKeystore(ctx: KeystoreStepContext, exclude: Set<string>
     });
     if (!store) store = ks.openKeystore(bytes, { password, label: basename(absPath) });
     const keys = store.entries.filter((e) => e.kind === 'privateKey');
-    const result: WizardKeystore = { name: keystoreName(absPath, ctx.takenNames), path: label, absPath, type, password, keyCount: keys.length };
+    const result: WizardKeystore = { name: keystoreName(absPath, ctx.takenNames), path: label, absPath, type, password };
     say(`  Opened: ${store.entries.length} ${store.entries.length === 1 ? 'entry' : 'entries'}, ${keys.length} private ${keys.length === 1 ? 'key' : 'keys'}.`);
     if (keys.length === 0) {
       say('  It holds no private key, so it can serve only as a truststore.');

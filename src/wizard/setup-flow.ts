@@ -294,12 +294,12 @@ async function chooseFunctions(ctx: WizardContext, available: KsFunction[], keys
   if (available.length === 0) return {};
   const chosen = await ctx.prompt.checkbox({
     message: keystores.length > 1 ? 'Which functions should the new keystores serve? (space to toggle, Enter to go on)' : `Which functions should ${keystores[0].path} serve? (space to toggle, Enter to go on)`,
-    choices: functionChoices(available, { haveKey, singleKey: keystores.some((k) => k.keyCount === 1), primaryEncrypts }),
+    choices: functionChoices(available, { haveKey, primaryEncrypts }),
     validate: (v) => (v.length > 0 ? true : 'Choose at least one function (space toggles), or press Ctrl-C to stop.'),
   });
   const functions: Partial<Record<KsFunction, string>> = {};
   for (const f of chosen) {
-    const fit = keystores.filter((k) => !KEY_FUNCTIONS.includes(f) || (k.alias && (f !== 'axis2' || k.keyCount === 1)));
+    const fit = keystores.filter((k) => !KEY_FUNCTIONS.includes(f) || k.alias);
     if (fit.length === 1) functions[f] = fit[0].name;
     else {
       functions[f] = await ctx.prompt.select({

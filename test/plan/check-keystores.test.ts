@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildChangeSet } from '../../src/cli/commands/apply';
+import { verifyHome } from '../../src/cli/commands/verify';
 import { KsError } from '../../src/errors';
 import { detectHome } from '../../src/home/layout';
 import { parsePlan } from '../../src/plan/plan';
@@ -64,7 +65,7 @@ describe('a plan without "alias" on a keystore with several keys', () => {
 });
 
 describe('axis2 on a keystore with several keys', () => {
-  // Its https transports carry Location, Type and passwords but no alias: the server would take any key.
+  // Its https transports carry Location, Type and passwords but no alias: the server takes the first key that fits.
   async function axis2With(keyCount: number, alias?: string) {
     const home = copyHome('ei-6.2.0');
     writeFileSync(join(home, 'repository/resources/security/many.jks'), withManyKeys(keyCount));
@@ -75,24 +76,33 @@ describe('axis2 on a keystore with several keys', () => {
         functions: { tls: 'many', axis2: 'many' },
       }),
     );
-    return buildChangeSet(detectHome(home), plan, { MANY_PASS: 'wso2carbon' });
+    const layout = detectHome(home);
+    return { cs: await buildChangeSet(layout, plan, { MANY_PASS: 'wso2carbon' }), layout };
   }
 
-  it('is refused even with an alias, saying why and what to do', async () => {
-    const e = await axis2With(2, 'key02').then(
-      () => null,
-      (x: unknown) => x as KsError,
+  it('is applied with a warning that the alias chosen is not sure to be the one served', async () => {
+    const { cs } = await axis2With(2, 'key02');
+    expect(cs.files.map((f) => f.path)).toContain('conf/axis2/axis2.xml');
+    expect(cs.warnings).toContain(
+      `keystore "many" (for axis2): axis2's https transports name no alias, and it holds 2 private keys (key01, key02): the server takes whichever fits the handshake first, not necessarily "key02". To be sure, give axis2 a keystore with just that key (keytool -importkeystore -srcalias key02 …).`,
     );
-    expect(e?.code).toBe('ALIAS_MISSING');
-    expect(e?.message).toBe(
-      `keystore "many" (for axis2): axis2's https transports name no alias, so they need a keystore with exactly one private key; it holds 2 (key01, key02)`,
-    );
-    expect(e?.hint).toMatch(/-srcalias key02 .*or leave "axis2" out of the plan/);
   });
 
-  it('is taken with exactly one key', async () => {
-    const cs = await axis2With(1);
+  it('with exactly one key: no warning', async () => {
+    const { cs } = await axis2With(1);
     expect(cs.files.map((f) => f.path)).toContain('conf/axis2/axis2.xml');
+    expect(cs.warnings.join('\n')).not.toMatch(/name no alias/);
+  });
+
+  it('verify afterwards agrees: a warning on the axis2 lines, not a failure', async () => {
+    const { cs, layout } = await axis2With(2, 'key02');
+    for (const f of cs.files) writeFileSync(join(layout.home, f.path), f.after);
+    const lines = (await verifyHome(layout)).filter((l) => l.function === 'axis2');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const l of lines) {
+      expect(l.ok).toBe(true);
+      expect(l.warnings.join('\n')).toMatch(/name no alias, and the keystore holds 2 private keys/);
+    }
   });
 });
 

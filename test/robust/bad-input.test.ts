@@ -347,7 +347,15 @@ const cases: Case[] = [
     plan: newksWith({ alias: 'old' }),
     code: 1,
     error: 'CERT_EXPIRED',
-    says: [/expired/i, /CN=old/],
+    says: [/expired/i, /CN=old/, /set "allowExpired": true on keystores\.newks in the plan/],
+  },
+  {
+    name: 'a truststore (no private key) given for a key function',
+    plan: basePlan({ keystores: { newks: { path: `${SECURITY}/client-truststore.jks`, type: 'JKS', password: { env: 'TRUST_PASS' } } }, functions: { tls: 'newks' } }),
+    env: { TRUST_PASS: 'wso2carbon' },
+    code: 1,
+    error: 'ALIAS_MISSING',
+    says: [/holds no private key \(only certificates: a truststore\?\), so it cannot serve/, /can serve only as "truststore"/],
   },
   {
     name: 'the keystore file does not exist',

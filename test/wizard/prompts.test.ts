@@ -32,18 +32,6 @@ describe('function checkbox', () => {
     await expect(answer).resolves.toEqual(['tls', 'axis2', 'truststore']);
   });
 
-  test('axis2 needs a keystore with exactly one key (its transports name no alias): shown, not ticked', async () => {
-    const { answer, events, getScreen } = await render(checkbox, {
-      message: 'Which functions?',
-      choices: functionChoices(['primary', 'tls', 'axis2', 'truststore'], { haveKey: true, singleKey: false }),
-    });
-    const screen = getScreen();
-    expect(screen).toContain('its https transports name no alias: needs a keystore with exactly one private'); // (wrapped at 80 columns)
-    expect(screen).toMatch(/◉ primary[\s\S]*◉ tls[\s\S]*◯ truststore[\s\S]*- axis2/);
-    events.keypress('enter');
-    await expect(answer).resolves.toEqual(['primary', 'tls']);
-  });
-
   test('without a private key, the key functions are shown but cannot be ticked', async () => {
     const { answer, events, getScreen } = await render(checkbox, {
       message: 'Which functions?',

@@ -138,7 +138,10 @@ export async function verifyHome(layout: HomeLayout, now = new Date()): Promise<
       let alias = s.alias;
       const keys = store.entries.filter((e) => e.kind === 'privateKey');
       if (!alias) {
-        if (keys.length !== 1) throw new Error(`no alias is set and the keystore holds ${keys.length} private keys`);
+        // axis2's https transports cannot name one: Java's key manager takes the first that fits the handshake.
+        if (keys.length > 1 && s.function === 'axis2') {
+          base.warnings.push(`its https transports name no alias, and the keystore holds ${keys.length} private keys: the server takes whichever fits the handshake first; "${keys[0].alias}" was checked`);
+        } else if (keys.length !== 1) throw new Error(`no alias is set and the keystore holds ${keys.length} private keys`);
         alias = keys[0].alias;
       }
       const keyVault = s.keyPasswordSecretAlias;
