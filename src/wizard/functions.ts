@@ -59,7 +59,8 @@ export function describeCurrent(settings: Settings): string {
     if (s.function === 'other') continue;
     const key = `${s.function}\0${normalizeConfigPath(s.location ?? '')}\0${s.alias ?? ''}`;
     const g = groups.get(key) ?? { s, where: [] };
-    g.where.push(`${s.path}:${s.line}`);
+    // Line 0: not written in the file; the product's default applies (a toml table left out).
+    g.where.push(s.line ? `${s.path}:${s.line}` : `${s.path}, by default`);
     groups.set(key, g);
   }
   const order = (f: string) => FUNCTIONS.indexOf(f as KsFunction);
