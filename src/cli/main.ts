@@ -122,6 +122,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     code = await menuCommand(io);
   });
 
+  // The menu takes no arguments, so commander would call a misspelt command "too many arguments".
+  const first = argv[0];
+  if (first !== undefined && !first.startsWith('-') && !program.commands.some((c) => c.name() === first)) {
+    io.stderr.write(`error: unknown command '${first}' (commands: ${program.commands.map((c) => c.name()).join(', ')})\n(run wso2-keystore --help for usage)\n`);
+    return EXIT.USAGE;
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {

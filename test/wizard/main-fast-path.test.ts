@@ -40,6 +40,9 @@ test.each([
   [['setup', '--help'], 0, /Usage: wso2-keystore setup/],
   [['setup', 'a', 'b'], 2, /too many arguments/],
   [['setup', '/nonexistent/home', '--bogus'], 2, /unknown option '--bogus'/],
+  // A misspelt or made-up command is named as such (the menu's "too many arguments" said nothing useful).
+  [['recover', '/tmp'], 2, /^error: unknown command 'recover' \(commands: apply, scan, backups, restore, inspect, verify, setup\)$/m],
+  [['scna'], 2, /unknown command 'scna'/],
 ])('main(%j) still goes through commander', async (argv, want, text) => {
   const t = io();
   const code = await main(argv as string[], t.cli);
