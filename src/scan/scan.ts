@@ -22,6 +22,7 @@ import { readSecPolicy } from '../edit/sec-policy';
 import { tomlScanLines } from '../changes/plan-toml';
 import type { CurrentSetting } from '../edit/types';
 import type { HomeLayout } from '../home/layout';
+import type { KsError } from '../errors';
 import { decodeText } from '../text/codec';
 import { lineIndex } from '../text/patcher';
 import { inComment, parseXml, pathOf, type XmlDocument } from '../xml/document';
@@ -146,6 +147,8 @@ export interface ScanOptions {
   skip?: (rel: string) => boolean;
   /** Which files with a hit to look at, by their home-relative path and bytes as latin1 (default: all). */
   select?: (rel: string, latin: string) => boolean;
+  /** Told about a file with references that does not parse: they are listed by line, without their setting. */
+  onUnreadable?: (rel: string, why: string) => void;
 }
 
 export async function scanHome(layout: HomeLayout, opts: ScanOptions = {}): Promise<Reference[]> {
@@ -161,7 +164,7 @@ export async function scanHome(layout: HomeLayout, opts: ScanOptions = {}): Prom
     const rel = relOf(abs);
     if (opts.select && !opts.select(rel, latin)) return;
     // No copy of the shared buffer: scanHit is synchronous and keeps only strings decoded from it.
-    for (const r of scanHit(rel, bytes, latin, layout)) refs.push(r);
+    for (const r of scanHit(rel, bytes, latin, layout, opts.onUnreadable)) refs.push(r);
   });
   refs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
   return refs;
@@ -192,7 +195,7 @@ export function scanText(rel: string, bytes: Buffer, layout: HomeLayout): Refere
 }
 
 /** scanText of a file already known to hold a HIT_RE hit; `latin` is its bytes as latin1. */
-function scanHit(rel: string, bytes: Buffer, latin: string, layout: HomeLayout): Reference[] {
+function scanHit(rel: string, bytes: Buffer, latin: string, layout: HomeLayout, onUnreadable?: ScanOptions['onUnreadable']): Reference[] {
   let text: string;
   try {
     text = decodeText(bytes, rel).text;
@@ -205,8 +208,9 @@ function scanHit(rel: string, bytes: Buffer, latin: string, layout: HomeLayout):
   if (/\.xml(_\w+)?$/i.test(rel) || /^\uFEFF?\s*<\?xml/.test(text.slice(0, 200))) {
     try {
       doc = parseXml(text, rel);
-    } catch {
+    } catch (e) {
       doc = null;
+      onUnreadable?.(rel, e instanceof Error && 'describe' in e ? (e as KsError).describe().split('\n')[0] : String(e));
     }
   }
   const byLine = functionsByLine(rel, layout, text, doc);

@@ -1,8 +1,11 @@
 /** scan on real homes: every live reference, classified; commented-out blocks are not references. */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectHome } from '../../src/home/layout';
 import { scanHome } from '../../src/scan/scan';
-import { FIXTURES } from '../helpers/home';
+import { FIXTURES, copyHome, ensureBuilt, runCli } from '../helpers/home';
+
+beforeAll(() => ensureBuilt());
 
 test('APIM 2.2.0: managed settings get their function, the rest is "other", comments are skipped', async () => {
   const refs = await scanHome(detectHome(join(FIXTURES, 'apim-2.2.0')));
@@ -51,4 +54,20 @@ test('the walk gives the same references whichever way the start folder is writt
   expect(await scanHome(layout, { root: `${layout.home}/conf/../.` })).toEqual(plain);
   const conf = await scanHome(layout, { root: join(layout.home, 'conf') });
   expect(conf).toEqual(plain.filter((r) => r.path.startsWith('conf/')));
+});
+
+test('a malformed managed file: its references still listed by line, and the scan says why they have no setting', async () => {
+  const home = copyHome('ei-6.2.0');
+  const cat = join(home, 'conf/tomcat/catalina-server.xml');
+  writeFileSync(cat, readFileSync(cat, 'latin1').replace('name="Catalina">', 'name="Catalina>'), 'latin1');
+  const told: Array<[string, string]> = [];
+  const refs = await scanHome(detectHome(home), { onUnreadable: (rel, why) => told.push([rel, why]) });
+  expect(told).toEqual([['conf/tomcat/catalina-server.xml', expect.stringMatching(/^conf\/tomcat\/catalina-server\.xml:24: malformed XML/)]]);
+  expect(refs.filter((r) => r.path === 'conf/tomcat/catalina-server.xml').length).toBeGreaterThan(0);
+  const r = runCli(['scan', home, '--json']);
+  expect(r.code).toBe(0);
+  expect(JSON.parse(r.stdout).warnings).toEqual([
+    'conf/tomcat/catalina-server.xml:24: malformed XML: disallowed character; its references are listed by line only, without their setting or function, and apply and verify refuse the file until it is fixed',
+  ]);
+  expect(JSON.parse(runCli(['scan', copyHome('ei-6.2.0'), '--json']).stdout).warnings).toEqual([]);
 });

@@ -11,11 +11,16 @@ export async function scanCommand(opts: { home?: string; json?: boolean }, io: C
   try {
     const layout = detectHome(resolve(io.cwd, opts.home ?? '.'));
     const recovered = await recoverFirst(layout.home, out, { json: opts.json });
-    const refs = await scanHome(layout);
+    const warnings: string[] = [];
+    const refs = await scanHome(layout, {
+      onUnreadable: (rel, why) =>
+        warnings.push(`${(why.startsWith(rel) ? why : `${rel}: ${why}`).replace(/\.$/, '')}; its references are listed by line only, without their setting or function, and apply and verify refuse the file until it is fixed`),
+    });
     if (opts.json) {
-      out.json({ home: layout.home, layout: layout.description, references: refs, recovered });
+      out.json({ home: layout.home, layout: layout.description, references: refs, warnings, recovered });
       return 0;
     }
+    for (const w of warnings) out.err(`warning: ${w}\n`);
     out.out(`${layout.home}: ${layout.description}\n`);
     if (refs.length === 0) out.out('No keystore references found.\n');
     let last = '';
