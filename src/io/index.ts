@@ -7,6 +7,6 @@ export type { Checkpoint, Manifest, ManifestFile } from './manifest';
 export type { FileWrite, TransactionMeta, TransactionOptions, RecoverResult } from './transaction';
 export { applyTransaction, recoverUnfinished } from './transaction';
 export type { RestoreFilePlan, RestorePlan, RestoreOptions } from './restore';
-export { listCheckpoints, planRestore, restoreCheckpoint } from './restore';
+export { damagedNote, listCheckpoints, planRestore, restoreCheckpoint } from './restore';
 export { SIGNAL_EXIT_CODE } from './signals';
 export { STATE_DIR } from './paths';

@@ -8,7 +8,7 @@ import { isErrno, realFsOps } from './fs-ops';
 import type { FsOps } from './fs-ops';
 import { ioError, step } from './io-error';
 import type { Checkpoint } from './manifest';
-import { readManifest } from './manifest';
+import { MANIFEST_NAME, readManifest } from './manifest';
 import { PARTIAL_SUFFIX, STATE_DIR, backupsDir, resolveTarget, sha256, sha256OrNull } from './paths';
 import type { TransactionOptions } from './transaction';
 import { applyTransaction } from './transaction';
@@ -35,8 +35,12 @@ export interface RestoreOptions extends TransactionOptions {
   force?: boolean;
 }
 
-/** Committed checkpoints, newest first. Partial (in-progress or interrupted) ones are not listed. */
-export async function listCheckpoints(home: string, opts: { fsOps?: FsOps } = {}): Promise<Checkpoint[]> {
+/**
+ * Committed checkpoints, newest first. Partial (in-progress or interrupted) ones are not listed. A
+ * committed folder whose manifest.json is missing or unreadable cannot be listed or restored: it is
+ * passed to `onDamaged` (its copies are still there, to put back by hand).
+ */
+export async function listCheckpoints(home: string, opts: { fsOps?: FsOps; onDamaged?: (id: string) => void } = {}): Promise<Checkpoint[]> {
   const fs = opts.fsOps ?? realFsOps;
   let names: string[];
   try {
@@ -50,21 +54,33 @@ export async function listCheckpoints(home: string, opts: { fsOps?: FsOps } = {}
     if (name.startsWith('.') || name.endsWith(PARTIAL_SUFFIX)) continue;
     const m = await readManifest(fs, path.join(backupsDir(home), name)).catch(() => null);
     if (m && m.id === name) out.push(m);
+    else if (CHECKPOINT_ID.test(name)) opts.onDamaged?.(name);
   }
   return out.sort((a, b) => (a.time === b.time ? b.id.localeCompare(a.id) : b.time.localeCompare(a.time)));
 }
 
+/** The checkpoint id form (paths.ts newCheckpointId): `20261125T195216Z-3be2`. */
+const CHECKPOINT_ID = /^\d{8}T\d{6}Z-[0-9a-f]{4}$/;
+
+/** What to say about checkpoint folders whose manifest cannot be read. */
+export function damagedNote(ids: readonly string[]): string {
+  return `${ids.map((d) => `${STATE_DIR}/backups/${d}`).join(', ')} ${ids.length === 1 ? 'has' : 'have'} no readable ${MANIFEST_NAME}, so this tool cannot list or restore ${ids.length === 1 ? 'it' : 'them'}; the original files are copied in ${ids.length === 1 ? 'its' : 'their'} files/ folder, to put back by hand.`;
+}
+
 export async function planRestore(home: string, id?: string, opts: { fsOps?: FsOps } = {}): Promise<RestorePlan> {
   const fs = opts.fsOps ?? realFsOps;
-  const all = await listCheckpoints(home, opts);
+  const damaged: string[] = [];
+  const all = await listCheckpoints(home, { ...opts, onDamaged: (d) => damaged.push(d) });
   const checkpoint = id === undefined ? all[0] : all.find((c) => c.id === id);
   if (!checkpoint) {
     const ids = all.map((c) => c.id);
-    throw new KsError(
-      'BACKUP_NOT_FOUND',
-      id === undefined ? 'there are no checkpoints to restore' : `there is no checkpoint ${id}`,
-      { hint: ids.length ? `Checkpoints: ${ids.join(', ')}` : `Nothing has been applied to this home yet.` },
-    );
+    const hint = [
+      ids.length ? `Checkpoints: ${ids.join(', ')}.` : damaged.length ? '' : 'Nothing has been applied to this home yet.',
+      damaged.length ? damagedNote(damaged) : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    throw new KsError('BACKUP_NOT_FOUND', id === undefined ? 'there are no checkpoints to restore' : `there is no checkpoint ${id}`, { hint });
   }
   const dir = path.join(backupsDir(home), checkpoint.id);
   const files: RestoreFilePlan[] = [];

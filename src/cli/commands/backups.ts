@@ -1,7 +1,7 @@
 /** `backups [HOME]`: the checkpoints, newest first. */
 import { resolve } from 'node:path';
 import { detectHome } from '../../home/layout';
-import { listCheckpoints } from '../../io';
+import { damagedNote, listCheckpoints } from '../../io';
 import type { CliIo } from '../io';
 import { Out } from '../output';
 import { recoverFirst } from './recover';
@@ -11,16 +11,19 @@ export async function backupsCommand(opts: { home?: string; json?: boolean }, io
   try {
     const layout = detectHome(resolve(io.cwd, opts.home ?? '.'));
     const recovered = await recoverFirst(layout.home, out, { json: opts.json });
-    const cps = await listCheckpoints(layout.home);
+    const damaged: string[] = [];
+    const cps = await listCheckpoints(layout.home, { onDamaged: (id) => damaged.push(id) });
     if (opts.json) {
       out.json({
         backups: cps.map((c) => ({ id: c.id, time: c.time, command: c.command, files: c.files.map((f) => f.path), notes: c.notes })),
+        damaged,
         recovered,
       });
       return 0;
     }
+    if (damaged.length) out.err(`warning: ${damagedNote(damaged)}\n`);
     if (cps.length === 0) {
-      out.out('No backups yet: nothing has been applied to this home.\n');
+      out.out(damaged.length ? 'No backups this tool can restore.\n' : 'No backups yet: nothing has been applied to this home.\n');
       return 0;
     }
     for (const c of cps) {

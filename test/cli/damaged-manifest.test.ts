@@ -1,0 +1,35 @@
+/**
+ * A checkpoint whose manifest.json was damaged (by hand, a full disk, a bad copy) cannot be listed or
+ * restored by the tool, but its copies are still there: backups and restore must say so, not claim
+ * that nothing was ever applied.
+ */
+import { copyFileSync, cpSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO, ensureBuilt, runCli } from '../helpers/home';
+import { tmpDir } from '../helpers/keytool';
+
+beforeAll(() => ensureBuilt());
+
+it('backups and restore name the damaged checkpoint and where its copies are', () => {
+  const home = join(tmpDir('damaged'), 'wso2ei-6.2.0');
+  cpSync(join(REPO, 'samples', 'wso2ei-6.2.0'), home, { recursive: true });
+  copyFileSync(join(REPO, 'samples', 'keystores', 'demo-keystore.p12'), join(home, 'repository', 'resources', 'security', 'demo-keystore.p12'));
+  const applied = runCli(['apply', '--plan', join(REPO, 'samples', 'demo-plan.json'), home, '--yes', '--json'], { env: { DEMO_STORE_PASS: 'demo-store-pass' } });
+  expect(applied.code).toBe(0);
+  const id = JSON.parse(applied.stdout).backup as string;
+  const backups = join(home, '.wso2-keystore', 'backups');
+  expect(readdirSync(backups)).toContain(id);
+  writeFileSync(join(backups, id, 'manifest.json'), '{bad');
+
+  const note = `.wso2-keystore/backups/${id} has no readable manifest.json, so this tool cannot list or restore it; the original files are copied in its files/ folder, to put back by hand.`;
+  const listed = runCli(['backups', home]);
+  expect(listed.code).toBe(0);
+  expect(listed.stderr).toContain(`warning: ${note}`);
+  expect(listed.stdout).toBe('No backups this tool can restore.\n');
+  expect(JSON.parse(runCli(['backups', home, '--json']).stdout)).toMatchObject({ backups: [], damaged: [id] });
+
+  const restore = runCli(['restore', home, '--yes', '--json']);
+  expect(restore.code).toBe(1);
+  expect(JSON.parse(restore.stdout).error).toMatchObject({ code: 'BACKUP_NOT_FOUND', hint: note });
+  expect(readdirSync(join(backups, id, 'files')).length).toBeGreaterThan(0);
+});
