@@ -72,11 +72,13 @@ export async function runRestore(ctx: WizardContext): Promise<number> {
   const tell = (s: string) => ctx.out.out(`${s}\n`);
   const layout = await resolveHome(ctx);
   await recoverFirst(layout.home, ctx.out, {});
-  const { listCheckpoints, planRestore, restoreCheckpoint } = ioLib();
+  const { damagedNote, listCheckpoints, planRestore, restoreCheckpoint } = ioLib();
   const { renderDiff, restorePreview } = previewLib();
-  const cps = await listCheckpoints(layout.home);
+  const damaged: string[] = [];
+  const cps = await listCheckpoints(layout.home, { onDamaged: (id) => damaged.push(id) });
+  if (damaged.length) tell(`warning: ${damagedNote(damaged)}`);
   if (cps.length === 0) {
-    tell(`No backups in ${layout.home}: nothing has been applied to this home yet.`);
+    tell(damaged.length ? `No backups in ${layout.home} that this tool can restore.` : `No backups in ${layout.home}: nothing has been applied to this home yet.`);
     return 0;
   }
   const id = await ctx.prompt.select({
