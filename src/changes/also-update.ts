@@ -142,6 +142,8 @@ export function applyAlsoUpdate(cs: ChangeSet, input: Input): ChangeSet {
   const moves: Move[] = [];
   for (const ref of opts.references) {
     if (isManaged(layout, ref.path) || changedPaths.has(ref.path)) continue;
+    // The config mapper's own inputs (default.json, infer.json, templates): defaults that deployment.toml overrides.
+    if (layout.era === 'toml' && ref.path.startsWith('repository/resources/conf/')) continue;
     const loc = normalizeConfigPath(ref.value);
     const users = moving.get(loc) ?? moving.get(`repository/resources/security/${loc}`);
     if (!users) continue;

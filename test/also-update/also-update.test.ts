@@ -140,6 +140,12 @@ describe('refusals and limits', () => {
     expect(cs.warnings.join('\n')).not.toMatch(/which get different keystores/);
   });
 
+  it("on a toml home, the config mapper's defaults (repository/resources/conf/default.json) are not called left behind", async () => {
+    const { cs } = await run('carbon-kernel-4.6.1', 'none', ['primary', 'truststore']);
+    expect((cs.staysBehind ?? []).join('\n')).not.toContain('repository/resources/conf/');
+    expect(cs.files.map((f) => f.path)).toEqual(['repository/conf/deployment.toml']);
+  });
+
   it('on a toml home, generated files (sslprofiles.xml, listenerprofiles.xml) are left to deployment.toml', async () => {
     const { cs } = await run('apim-3.2.0', 'sameFile', ['tls']);
     expect(cs.files.map((f) => f.path)).toEqual(['repository/conf/deployment.toml']);
