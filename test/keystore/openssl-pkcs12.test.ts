@@ -55,3 +55,35 @@ describeWithOpenssl('a PKCS12 made by openssl without -name', () => {
     expect(codeOf(() => addTrustedCertificate(readFileSync(file), { type: 'PKCS12', password: PASS, alias: '1', certDer: other }))).toBe('ALIAS_EXISTS');
   });
 });
+
+describeWithOpenssl('a PKCS12 made by openssl with -nomac (no integrity MAC)', () => {
+  let file: string;
+  beforeAll(() => {
+    const dir = tmpDir('openssl-nomac');
+    const key = join(dir, 'k.pem');
+    const cert = join(dir, 'c.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '30', '-subj', '/CN=nomac'], { stdio: 'pipe' });
+    file = join(dir, 'nomac.p12');
+    execFileSync('openssl', ['pkcs12', '-export', '-nomac', '-name', 'srv', '-inkey', key, '-in', cert, '-out', file, '-passout', `pass:${PASS}`], { stdio: 'pipe' });
+  });
+
+  it('the right password opens it and its key', () => {
+    const bytes = readFileSync(file);
+    const ks = openKeystore(bytes, { password: PASS });
+    expect(checkKeyEntry(ks, bytes, { alias: 'srv', storePassword: PASS }).subject).toContain('nomac');
+  });
+
+  it('a wrong password is called a wrong keystore password, not a separate key password', () => {
+    const bytes = readFileSync(file);
+    // Nothing can check the store password on open (no MAC); the certificates may not decrypt either.
+    let e: unknown;
+    try {
+      checkKeyEntry(openKeystore(bytes, { password: 'wrong-pass' }), bytes, { alias: 'srv', storePassword: 'wrong-pass' });
+    } catch (x) {
+      e = x;
+    }
+    expect((e as { code?: string }).code).toBe('KEYSTORE_PASSWORD');
+    expect(String((e as Error).message)).not.toMatch(/differs from the keystore password/);
+  });
+});
+
