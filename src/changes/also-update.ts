@@ -158,7 +158,7 @@ export function applyAlsoUpdate(cs: ChangeSet, input: Input): ChangeSet {
     if (movers.length === 0) continue;
     const distinct = movers.filter((u, i) => movers.findIndex((v) => sameTarget(u.target, v.target)) === i);
     if (opts.mode !== 'sameFile') behind.push(`${where} (${ref.value})`);
-    else if (distinct.length > 1) behind.push(`${where} (${ref.value}: it served ${movers.map((u) => u.fn).join(' and ')}, which get different keystores)`);
+    else if (distinct.length > 1) behind.push(`${where} (${ref.value}: it served ${[...new Set(movers.map((u) => u.fn))].join(' and ')}, which get different keystores)`);
     else moves.push({ ref, target: distinct[0].target, fn: distinct[0].fn });
   }
 

@@ -188,7 +188,9 @@ export async function runSetup(ctx: WizardContext, opts: SetupOptions): Promise<
     tell(`${refs.length} other setting(s) outside the functions above use the keystore being replaced:`);
     for (const r of refs.slice(0, 12)) tell(`  ${r}`);
     if (refs.length > 12) tell(`  … and ${refs.length - 12} more`);
-    if (await ctx.prompt.confirm({ message: 'Move them to the new keystore too (with its password)?', default: false })) {
+    const one = new Set(Object.values(answers.functions)).size === 1;
+    const to = one ? 'the new keystore' : 'the keystore that now serves the function they shared the old file with';
+    if (await ctx.prompt.confirm({ message: `Move them to ${to} too (with its password), where this tool can?`, default: false })) {
       answers.alsoUpdate = 'sameFile';
       plan.alsoUpdate = 'sameFile';
       cs = await buildChangeSet(layout, plan, ctx.io.env, { importCert });

@@ -128,6 +128,13 @@ describe('refusals and limits', () => {
     expect(cs.warnings.join('\n')).toMatch(/identity\.xml:\d+ .*served primary and tls, which get different keystores/);
   });
 
+  it('names each function once, however many files set it (EI has three axis2 files)', async () => {
+    const { cs } = await run('ei-6.2.0', 'sameFile', ['tls', 'axis2'], { other: ['axis2'] });
+    const w = cs.warnings.join('\n');
+    expect(w).toMatch(/it served (tls and axis2|axis2 and tls), which get different keystores/);
+    expect(w).not.toMatch(/axis2 and axis2/);
+  });
+
   it('moving only internal-data encryption moves and lists no reference: none of them is about it', async () => {
     const { cs } = await run('is-5.5.0', 'sameFile', ['internal']);
     expect(cs.files.map((f) => f.path)).toEqual(['repository/conf/carbon.xml']);
