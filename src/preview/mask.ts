@@ -39,9 +39,15 @@ export function maskPasswords(path: string, text: string): string {
           if ((PASSWORD_NAME.test(a.name) || (named && a.name === 'value')) && a.valueEnd > a.valueStart) edits.push({ start: a.valueStart, end: a.valueEnd, text: MASK });
         }
       }
-      // A commented-out block is text to the parser, but its passwords are as real: masked by pattern.
+      // A commented-out block is text to the parser, but its passwords are as real: masked by pattern,
+      // in the comments that hold a password-like word at all (most are licence text and docs).
+      const hints = [...text.matchAll(PASSWORD_HINT)].map((m) => m.index!);
+      let h = 0;
       for (const [start, end] of doc.comments) {
-        if (!edits.some((e) => e.start <= start && end <= e.end)) edits.push(...commentMasks(text, start, end));
+        while (h < hints.length && hints[h] < start) h++;
+        if (h === hints.length) break;
+        if (hints[h] >= end || edits.some((e) => e.start <= start && end <= e.end)) continue;
+        edits.push(...commentMasks(text, start, end));
       }
       return applyEdits(text, edits);
     } catch {
@@ -67,6 +73,8 @@ export function maskPasswords(path: string, text: string): string {
   });
 }
 
+/** Where a password-like name may be (a superset of PASSWORD_NAME's matches, found in one pass). */
+const PASSWORD_HINT = /pass|pwd|secret/gi;
 const TAG_WITH_TEXT = /<([A-Za-z_][-\w.:]*)((?:\s+[^\s=<>/]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*>([^<]*)<\/\1\s*>/g;
 const ATTR = /([^\s=<>"'/]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 
