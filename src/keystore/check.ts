@@ -49,12 +49,6 @@ export function checkKeyEntry(ks: Keystore, bytes: Buffer, opts: CheckKeyEntryOp
     throw new KsError('KEYSTORE_INVALID', `not a keystore: ${label}: private key "${entry.alias}" has no certificate`);
   }
   const pkcs8 = ks.type === 'JKS' ? jksKey(bytes, opts, entry.alias, label) : pkcs12Key(bytes, opts, entry.alias, label);
-  if (!pkcs8 && ks.type === 'PKCS12' && opts.keyPassword === undefined && !parsePkcs12(bytes, opts.storePassword, label).mac) {
-    // Without a MAC (openssl pkcs12 -nomac) nothing checked the store password when the file opened: this is where a wrong one shows.
-    throw new KsError('KEYSTORE_PASSWORD', `the password does not decrypt the key "${entry.alias}" in ${label}, and this PKCS12 has no integrity MAC to check it against: the keystore password is most likely wrong`, {
-      hint: 'Check the keystore password (PKCS12 made by Java and openssl protect keys with it).',
-    });
-  }
   if (!pkcs8) {
     const message =
       opts.keyPassword === undefined

@@ -3,7 +3,7 @@ import { lazyCertInfo } from './cert-info';
 import { DerError } from './der';
 import { detectKeystoreType } from './detect';
 import { parseJks } from './jks';
-import { chainFor, dateFromLocalKeyId, javaAliases, parsePkcs12 } from './pkcs12';
+import { chainFor, dateFromLocalKeyId, decryptKeyBag, javaAliases, parsePkcs12 } from './pkcs12';
 import type { CertInfo, Keystore, KeystoreEntry, KeystoreType, OpenKeystoreOptions } from './types';
 
 /**
@@ -27,6 +27,13 @@ export function openKeystore(bytes: Buffer, opts: OpenKeystoreOptions): Keystore
     };
   }
   const raw = parsePkcs12(bytes, opts.password, label);
+  // Without a MAC (openssl pkcs12 -nomac) nothing above checked the password: the first key must decrypt with it.
+  const key = raw.bags.find((b) => b.kind === 'key' && b.encrypted);
+  if (!raw.mac && key && !decryptKeyBag(key, opts.password)) {
+    throw new KsError('KEYSTORE_PASSWORD', `the password does not decrypt the keys of ${label}, and this PKCS12 has no integrity MAC to check it against: the keystore password is most likely wrong`, {
+      hint: 'Check the keystore password (PKCS12 made by Java and openssl protect keys with it).',
+    });
+  }
   const entries: KeystoreEntry[] = [];
   const aliases = javaAliases(raw);
   raw.bags.forEach((bag, i) => {
