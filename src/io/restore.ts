@@ -28,6 +28,8 @@ export interface RestoreFilePlan {
 export interface RestorePlan {
   checkpoint: Checkpoint;
   files: RestoreFilePlan[];
+  /** Checkpoint folders whose manifest cannot be read (listCheckpoints' onDamaged). */
+  damaged: string[];
 }
 
 export interface RestoreOptions extends TransactionOptions {
@@ -82,6 +84,14 @@ export async function planRestore(home: string, id?: string, opts: { fsOps?: FsO
       .join(' ');
     throw new KsError('BACKUP_NOT_FOUND', id === undefined ? 'there are no checkpoints to restore' : `there is no checkpoint ${id}`, { hint });
   }
+  // "The latest" must not quietly skip a newer checkpoint this tool cannot read: that change would stay.
+  // Ids sort by time to the second; one from the same second may be the newer.
+  const newer = id === undefined ? damaged.filter((d) => d.slice(0, 16) >= checkpoint.id.slice(0, 16)).sort() : [];
+  if (newer.length) {
+    throw new KsError('BACKUP_NOT_FOUND', `the latest checkpoint, ${newer[newer.length - 1]}, cannot be read, so the latest change cannot be restored by this tool`, {
+      hint: `${damagedNote(newer)} To restore the older ${checkpoint.id} anyway, name it with --id.`,
+    });
+  }
   const dir = path.join(backupsDir(home), checkpoint.id);
   const files: RestoreFilePlan[] = [];
   for (const f of checkpoint.files) {
@@ -99,7 +109,7 @@ export async function planRestore(home: string, id?: string, opts: { fsOps?: FsO
     }
     files.push({ path: f.path, current, restoreTo, mode: f.mode, conflict: sha256OrNull(current) !== f.sha256After });
   }
-  return { checkpoint, files };
+  return { checkpoint, files, damaged };
 }
 
 const same = (a: Buffer | null, b: Buffer | null) => (a === null || b === null ? a === b : a.equals(b));

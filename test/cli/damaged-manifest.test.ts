@@ -33,3 +33,25 @@ it('backups and restore name the damaged checkpoint and where its copies are', (
   expect(JSON.parse(restore.stdout).error).toMatchObject({ code: 'BACKUP_NOT_FOUND', hint: note });
   expect(readdirSync(join(backups, id, 'files')).length).toBeGreaterThan(0);
 });
+
+it('restore without --id refuses to skip a newer damaged checkpoint; --id an older one goes on, with the warning', () => {
+  const home = join(tmpDir('damaged2'), 'wso2ei-6.2.0');
+  cpSync(join(REPO, 'samples', 'wso2ei-6.2.0'), home, { recursive: true });
+  copyFileSync(join(REPO, 'samples', 'keystores', 'demo-keystore.p12'), join(home, 'repository', 'resources', 'security', 'demo-keystore.p12'));
+  const first = JSON.parse(runCli(['apply', '--plan', join(REPO, 'samples', 'demo-plan.json'), home, '--yes', '--json'], { env: { DEMO_STORE_PASS: 'demo-store-pass' } }).stdout).backup as string;
+  // The restore is a checkpoint of its own, newer than the apply's.
+  const second = JSON.parse(runCli(['restore', home, '--yes', '--json']).stdout).backup as string;
+  expect(second.slice(0, 16) >= first.slice(0, 16)).toBe(true);
+  writeFileSync(join(home, '.wso2-keystore', 'backups', second, 'manifest.json'), '{bad');
+
+  const latest = runCli(['restore', home, '--dry-run', '--json']);
+  expect(latest.code).toBe(1);
+  expect(JSON.parse(latest.stdout).error).toMatchObject({
+    code: 'BACKUP_NOT_FOUND',
+    message: `the latest checkpoint, ${second}, cannot be read, so the latest change cannot be restored by this tool`,
+    hint: expect.stringMatching(new RegExp(`To restore the older ${first} anyway, name it with --id\\.$`)),
+  });
+  const older = runCli(['restore', home, '--id', first, '--dry-run', '--force']); // the files were put back since: --force
+  expect(older.code).toBe(0);
+  expect(older.stderr).toContain(`warning: .wso2-keystore/backups/${second} has no readable manifest.json`);
+});

@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { KsError } from '../../errors';
 import { detectHome } from '../../home/layout';
-import { planRestore, restoreCheckpoint } from '../../io';
+import { damagedNote, planRestore, restoreCheckpoint } from '../../io';
 import { renderDiff, restorePreview } from '../../preview/diff';
 import { confirmOrRefuse } from '../confirm';
 import type { CliIo } from '../io';
@@ -29,6 +29,7 @@ export async function restoreCommand(opts: RestoreCmdOptions, io: CliIo): Promis
     const recovered = await recoverFirst(layout.home, out, { dryRun: opts.dryRun, json: opts.json });
     const plan = await planRestore(layout.home, opts.id);
     const id = plan.checkpoint.id;
+    if (plan.damaged.length) out.err(`warning: ${damagedNote(plan.damaged)}\n`);
     const conflicts = plan.files.filter((f) => f.conflict);
     if (conflicts.length && !opts.force) {
       throw new KsError('RESTORE_CONFLICT', `${conflicts.map((f) => f.path).join(', ')} changed after checkpoint ${id} was taken; restoring would throw those edits away`, {
