@@ -71,3 +71,10 @@ test('a malformed managed file: its references still listed by line, and the sca
   ]);
   expect(JSON.parse(runCli(['scan', copyHome('ei-6.2.0'), '--json']).stdout).warnings).toEqual([]);
 });
+
+test('a malformed file the tool does not manage: the same warning, without the claim that apply refuses it', async () => {
+  const home = copyHome('ei-6.2.0');
+  writeFileSync(join(home, 'conf/custom-broken.xml'), '<?xml version="1.0"?>\n<c>\n  <KeyStore>repository/resources/security/wso2carbon.jks</KeyStore>\n<c>\n');
+  const w = JSON.parse(runCli(['scan', home, '--json']).stdout).warnings;
+  expect(w).toEqual([expect.stringMatching(/^conf\/custom-broken\.xml(:\d+)?: malformed XML.*; its references are listed by line only, without their setting or function$/)]);
+});

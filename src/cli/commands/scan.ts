@@ -12,9 +12,13 @@ export async function scanCommand(opts: { home?: string; json?: boolean }, io: C
     const layout = detectHome(resolve(io.cwd, opts.home ?? '.'));
     const recovered = await recoverFirst(layout.home, out, { json: opts.json });
     const warnings: string[] = [];
+    const managed = new Set(Object.values(layout.files).flat());
     const refs = await scanHome(layout, {
       onUnreadable: (rel, why) =>
-        warnings.push(`${(why.startsWith(rel) ? why : `${rel}: ${why}`).replace(/\.$/, '')}; its references are listed by line only, without their setting or function, and apply and verify refuse the file until it is fixed`),
+        warnings.push(
+          `${(why.startsWith(rel) ? why : `${rel}: ${why}`).replace(/\.$/, '')}; its references are listed by line only, without their setting or function` +
+            (managed.has(rel) ? ', and apply and verify refuse the file until it is fixed' : ''),
+        ),
     });
     if (opts.json) {
       out.json({ home: layout.home, layout: layout.description, references: refs, warnings, recovered });
