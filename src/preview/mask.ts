@@ -10,7 +10,7 @@ import { escapeXmlAttr, escapeXmlContent } from '../xml/escape';
 
 export const MASK = '********';
 
-const PASSWORD_NAME = /(pass(word)?|pwd|secret|storepass|keypass)$/i;
+const PASSWORD_NAME = /(pass(word|phrase)?|pwd|secret|storepass|keypass)$/i;
 
 /**
  * An XML file: by name (`axis2.xml_PT`, APIM's pass-through copy, is one too) or by its first
@@ -77,6 +77,7 @@ export function maskPasswords(path: string, text: string): string {
 const PASSWORD_HINT = /pass|pwd|secret/gi;
 const TAG_WITH_TEXT = /<([A-Za-z_][-\w.:]*)((?:\s+[^\s=<>/]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*>([^<]*)<\/\1\s*>/g;
 const ATTR = /([^\s=<>"'/]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+const START_TAG = /<([A-Za-z_][-\w.:]*)((?:\s+[^\s=<>/]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*\/?>/g;
 
 /** The masks for the password-like settings written inside the comment `[start, end)`, as the element rules above. */
 function commentMasks(text: string, start: number, end: number): TextEdit[] {
@@ -90,10 +91,18 @@ function commentMasks(text: string, start: number, end: number): TextEdit[] {
     const to = start + m.index! + m[0].lastIndexOf('</');
     edits.push({ start: to - m[3].length, end: to, text: MASK });
   }
+  // `value` of a tag whose name or key attribute names a password (`<Property name="…Password" value="…"/>`).
+  const namedValues = new Set<number>();
+  for (const m of body.matchAll(START_TAG)) {
+    const attrs = [...m[2].matchAll(ATTR)];
+    if (!attrs.some((a) => (a[1] === 'name' || a[1] === 'key') && PASSWORD_NAME.test(a[2] ?? a[3]))) continue;
+    const base = m.index! + 1 + m[1].length;
+    for (const a of attrs) if (a[1] === 'value') namedValues.add(base + a.index!);
+  }
   for (const a of body.matchAll(ATTR)) {
     const raw = a[2] ?? a[3];
     const valueEnd = start + a.index! + a[0].length - 1;
-    if (!raw || !PASSWORD_NAME.test(a[1]) || masked(valueEnd - raw.length, valueEnd)) continue;
+    if (!raw || !(PASSWORD_NAME.test(a[1]) || namedValues.has(a.index!)) || masked(valueEnd - raw.length, valueEnd)) continue;
     edits.push({ start: valueEnd - raw.length, end: valueEnd, text: MASK });
   }
   return edits;

@@ -41,6 +41,11 @@ describe('maskPasswords', () => {
     expect(maskPasswords('conf/a.xml', text)).toBe(text.split(SECRET).join(MASK));
   });
 
+  it('in a comment: the value of an element whose name or key attribute names a password', () => {
+    const text = `<?xml version="1.0"?>\n<c>\n  <!-- <Property name="TrustStorePassword" value="${SECRET}"/>\n  <add key="db.password" value='${SECRET}'/>\n  <Property name="TrustStoreLocation" value="a.jks"/> -->\n</c>\n`;
+    expect(maskPasswords('conf/a.xml', text)).toBe(text.split(SECRET).join(MASK));
+  });
+
   it('a <parameter name="…pass"> (the WSS inbound endpoint) is masked, its file and other parameters are not', () => {
     const rel = 'repository/deployment/server/synapse-configs/default/inbound-endpoints/SecureWebSocketInboundEndpoint.xml';
     const text = withSecret(fixture(`apim-2.2.0/${rel}`), /\.pass">wso2carbon</g);
@@ -67,6 +72,7 @@ describe('maskPasswords', () => {
     expect(masked).toContain('client.keyStore=./repository/resources/security/wso2carbon.jks');
     expect(masked).toContain('mutual.ssl.username=admin');
     expect(maskedLines(text, masked)).toHaveLength(2);
+    expect(maskPasswords(rel, `key.passphrase=${SECRET}\n`)).toBe(`key.passphrase=${MASK}\n`);
   });
 
   it('cipher-text.properties: every value is a secret, every one is masked', () => {
