@@ -136,7 +136,7 @@ export function checkPlanKeystores(
       if (missing.length && !opts.importCert) {
         for (const [name, c] of missing) {
           warnings.push(
-            `the certificate of keystore "${name}" (${c.subject}) is not in the truststore ${trust.path}: clients and other nodes that use it will fail with "PKIX path building failed". To add it: apply --import-cert (the wizard offers it), or keytool -importcert.`,
+            `the certificate of keystore "${name}" (${c.subject}) is not in the truststore ${trust.path}: clients and other nodes that use it will fail with "PKIX path building failed". Run again with --import-cert to add it (the wizard asks instead), or add it with keytool -importcert.`,
           );
         }
       }
