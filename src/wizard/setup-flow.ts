@@ -19,7 +19,7 @@ import { readHomeFiles } from '../home/read-files';
 import { decodedText } from '../changes/decoded';
 import { parseXml } from '../xml/document';
 import { recoverFirst } from '../cli/commands/recover';
-import { currentSettings, verifyHome } from '../cli/commands/verify';
+import { currentSettings, verifyHome, where } from '../cli/commands/verify';
 import type { CliIo } from '../cli/io';
 import type { Out } from '../cli/output';
 import { FUNCTION_INFO, KEY_FUNCTIONS, describeCurrent, functionChoices, functionsOf } from './functions';
@@ -334,7 +334,7 @@ async function reportVerify(ctx: WizardContext, layout: HomeLayout, now: Date): 
     const lines = await verifyHome(layout, now);
     const bad = lines.filter((l) => !l.ok);
     tell(`Verify: ${lines.length - bad.length} of ${lines.length} keystore settings open with the passwords and aliases the files now hold.`);
-    for (const l of bad) tell(`  FAIL  ${l.function} ${l.path}:${l.line} ${l.owner}: ${l.message}`);
+    for (const l of bad) tell(`  FAIL  ${l.function} ${where(l)} ${l.owner}: ${l.message}`);
     const warned = new Set<string>();
     for (const l of lines) for (const w of l.warnings) if (!warned.has(w)) (warned.add(w), tell(`  warning: ${l.function}: ${w}`));
   } catch (e) {

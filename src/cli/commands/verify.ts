@@ -165,6 +165,9 @@ export async function verifyHome(layout: HomeLayout, now = new Date()): Promise<
   return lines;
 }
 
+/** `path:line`, or for a setting the file leaves to the product's default (line 0), `path (by default)`. */
+export const where = (l: { path: string; line: number }) => (l.line ? `${l.path}:${l.line}` : `${l.path} (by default)`);
+
 export async function verifyCommand(opts: { home?: string; json?: boolean }, io: CliIo): Promise<number> {
   const out = new Out(io);
   try {
@@ -175,7 +178,7 @@ export async function verifyCommand(opts: { home?: string; json?: boolean }, io:
     if (opts.json) out.json({ ok, checks: lines, recovered });
     else {
       for (const l of lines) {
-        out.out(`${l.ok ? 'OK  ' : 'FAIL'}  ${l.function.padEnd(10)} ${l.path}:${l.line} ${l.owner}: ${l.message}\n`);
+        out.out(`${l.ok ? 'OK  ' : 'FAIL'}  ${l.function.padEnd(10)} ${where(l)} ${l.owner}: ${l.message}\n`);
         for (const w of l.warnings) out.out(`      warning: ${w}\n`);
       }
       out.out(ok ? 'All keystore settings check out.\n' : 'Some settings would stop the server or break TLS: fix the lines marked FAIL.\n');
