@@ -15,12 +15,15 @@ beforeAll(() => ensureBuilt());
 
 const DEMO_PASS = 'demo-store-pass';
 
-/** Run apply --yes on a fresh copy of the sample home, sending SIGTERM right before the chosen rename. */
-function applyWithSigterm(at: 'second file' | 'commit', json: boolean) {
+function sampleHome(): string {
   const home = join(tmpDir('sigterm'), 'wso2ei-6.2.0');
   cpSync(join(REPO, 'samples', 'wso2ei-6.2.0'), home, { recursive: true });
   copyFileSync(join(REPO, 'samples', 'keystores', 'demo-keystore.p12'), join(home, 'repository', 'resources', 'security', 'demo-keystore.p12'));
-  const before = hashTree(home);
+  return home;
+}
+
+/** Run `args` on `home` with a preload that sends SIGTERM right before the chosen rename. */
+function withSigterm(home: string, at: 'second file' | 'commit', args: string[]) {
   const preload = join(home, '..', 'term.js');
   const when = at === 'commit' ? "String(from).endsWith('.partial')" : "!String(to).includes('.wso2-keystore') && ++files === 2";
   writeFileSync(
@@ -28,10 +31,17 @@ function applyWithSigterm(at: 'second file' | 'commit', json: boolean) {
     "const fsp = require('node:fs/promises');\nconst rename = fsp.rename;\nlet files = 0;\n" +
       `fsp.rename = async function (from, to) {\n  if (${when}) { process.kill(process.pid, 'SIGTERM'); await new Promise((r) => setTimeout(r, 5)); }\n  return rename.apply(this, arguments);\n};\n`,
   );
-  const r = spawnSync(process.execPath, ['-r', preload, CLI, 'apply', '--plan', join(REPO, 'samples', 'demo-plan.json'), home, '--yes', ...(json ? ['--json'] : [])], {
+  return spawnSync(process.execPath, ['-r', preload, CLI, ...args], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', DEMO_STORE_PASS: DEMO_PASS },
     encoding: 'utf8',
   });
+}
+
+/** apply --yes on a fresh copy of the sample home, with SIGTERM right before the chosen rename. */
+function applyWithSigterm(at: 'second file' | 'commit', json: boolean) {
+  const home = sampleHome();
+  const before = hashTree(home);
+  const r = withSigterm(home, at, ['apply', '--plan', join(REPO, 'samples', 'demo-plan.json'), home, '--yes', ...(json ? ['--json'] : [])]);
   return { r, home, before };
 }
 
@@ -62,3 +72,17 @@ describe('SIGTERM during apply --yes', () => {
     expect(JSON.parse(runCli(['backups', home, '--json']).stdout).backups.map((b: { id: string }) => b.id)).toContain(out.backup);
   });
 });
+
+describe('SIGTERM during restore --yes', () => {
+  it('mid-write: rolled back to the applied files, exit 143, one JSON error object', () => {
+    const home = sampleHome();
+    expect(runCli(['apply', '--plan', join(REPO, 'samples', 'demo-plan.json'), home, '--yes'], { env: { DEMO_STORE_PASS: DEMO_PASS } }).code).toBe(0);
+    const applied = hashTree(home);
+    const r = withSigterm(home, 'second file', ['restore', home, '--yes', '--json']);
+    expect(r.status).toBe(143);
+    expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'ABORTED', message: 'interrupted by SIGTERM; the files were left as they were' });
+    expect(r.stderr).toContain('error: interrupted by SIGTERM');
+    expect(hashTree(home)).toEqual(applied);
+  });
+});
+
