@@ -22,18 +22,24 @@ try {
 }
 const describeWithOpenssl = opensslOk ? describeWithKeytool : describe.skip;
 
+/** A self-signed key and certificate made by openssl, exported to a PKCS12 with `exportArgs`; returns its path. */
+function opensslP12(cn: string, exportArgs: string[]): string {
+  const dir = tmpDir('openssl-p12');
+  const key = join(dir, 'k.pem');
+  const cert = join(dir, 'c.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '30', '-subj', `/CN=${cn}`], { stdio: 'pipe' });
+  const file = join(dir, 'x.p12');
+  execFileSync('openssl', ['pkcs12', '-export', ...exportArgs, '-inkey', key, '-in', cert, '-out', file, '-passout', `pass:${PASS}`], { stdio: 'pipe' });
+  return file;
+}
+
 describeWithOpenssl('a PKCS12 made by openssl without -name', () => {
   let file: string;
   let other: Buffer;
   beforeAll(() => {
-    const dir = tmpDir('openssl-p12');
-    const key = join(dir, 'k.pem');
-    const cert = join(dir, 'c.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '30', '-subj', '/CN=openssl-test'], { stdio: 'pipe' });
-    file = join(dir, 'x.p12');
-    execFileSync('openssl', ['pkcs12', '-export', '-inkey', key, '-in', cert, '-out', file, '-passout', `pass:${PASS}`], { stdio: 'pipe' });
+    file = opensslP12('openssl-test', []);
     // A certificate to import afterwards, from another keystore.
-    const ks = join(dir, 'o.p12');
+    const ks = join(tmpDir('openssl-other'), 'o.p12');
     keytool(['-genkeypair', '-alias', 'o', '-keyalg', 'RSA', '-keystore', ks, '-storetype', 'PKCS12', '-storepass', PASS, '-dname', 'CN=o']);
     other = Buffer.from(keytool(['-exportcert', '-rfc', '-alias', 'o', '-keystore', ks, '-storepass', PASS]).replace(/-----[^-]+-----|\s/g, ''), 'base64');
   });
@@ -59,12 +65,7 @@ describeWithOpenssl('a PKCS12 made by openssl without -name', () => {
 describeWithOpenssl('a PKCS12 made by openssl with -nomac (no integrity MAC)', () => {
   let file: string;
   beforeAll(() => {
-    const dir = tmpDir('openssl-nomac');
-    const key = join(dir, 'k.pem');
-    const cert = join(dir, 'c.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '30', '-subj', '/CN=nomac'], { stdio: 'pipe' });
-    file = join(dir, 'nomac.p12');
-    execFileSync('openssl', ['pkcs12', '-export', '-nomac', '-name', 'srv', '-inkey', key, '-in', cert, '-out', file, '-passout', `pass:${PASS}`], { stdio: 'pipe' });
+    file = opensslP12('nomac', ['-nomac', '-name', 'srv']);
   });
 
   it('the right password opens it and its key', () => {
