@@ -54,4 +54,5 @@ it('restore without --id refuses to skip a newer damaged checkpoint; --id an old
   const older = runCli(['restore', home, '--id', first, '--dry-run', '--force']); // the files were put back since: --force
   expect(older.code).toBe(0);
   expect(older.stderr).toContain(`warning: .wso2-keystore/backups/${second} has no readable manifest.json`);
+  expect(JSON.parse(runCli(['restore', home, '--id', first, '--dry-run', '--force', '--json']).stdout).damaged).toEqual([second]);
 });

@@ -44,7 +44,7 @@ export async function restoreCommand(opts: RestoreCmdOptions, io: CliIo): Promis
       out.out(renderDiff(cs, { color: io.color }));
     }
     if (opts.dryRun || changed.length === 0) {
-      if (opts.json) out.json({ changed: changed.length > 0, backup: null, restoredFrom: id, dryRun: Boolean(opts.dryRun), files, recovered });
+      if (opts.json) out.json({ changed: changed.length > 0, backup: null, restoredFrom: id, dryRun: Boolean(opts.dryRun), files, damaged: plan.damaged, recovered });
       else out.out(changed.length === 0 ? 'Nothing to restore: the files already match the checkpoint.\n' : 'Dry run: nothing was written.\n');
       return 0;
     }
@@ -53,10 +53,10 @@ export async function restoreCommand(opts: RestoreCmdOptions, io: CliIo): Promis
       out.err('Nothing was written.\n');
       return 1;
     }
-    const result = (backup: string) => ({ changed: true, backup, restoredFrom: id, files, recovered });
+    const result = (backup: string) => ({ changed: true, backup, restoredFrom: id, files, damaged: plan.damaged, recovered });
     const r = await restoreCheckpoint(layout.home, id, { force: opts.force, onSignalExit: sayOnSignal(out, Boolean(opts.json), layout.home, result) });
     if (r.id === null) {
-      if (opts.json) out.json({ changed: false, backup: null, restoredFrom: id, files, recovered });
+      if (opts.json) out.json({ changed: false, backup: null, restoredFrom: id, files, damaged: plan.damaged, recovered });
       else out.out('Nothing to restore: the files already match the checkpoint.\n');
       return 0;
     }
