@@ -207,6 +207,37 @@ describeWithKeytool('wizard flow', () => {
     expect(plan.keystores.tls.keyPassword).toBeUndefined();
   });
 
+  test('two keystores: the "move them too" question says which keystore they would go to', async () => {
+    const dir = kernelHome(['tls.p12', 'sign.jks']);
+    copyFileSync(join(FIXTURES, 'apim-2.2.0', SEC, 'sslprofiles.xml'), join(dir, SEC, 'sslprofiles.xml'));
+    const r = await run(
+      dir,
+      [
+        ...keyEntry('tls.p12', 'tlskey'),
+        { confirm: /Add another keystore/, answer: true },
+        ...keystore('sign.jks'),
+        { select: /Key alias/, answer: 'signkey' },
+        { select: /Key password/, answer: false },
+        { password: /Key password of "signkey"/, answer: 'sign-key-pass' },
+        { confirm: /Add another keystore/, answer: false },
+        { checkbox: /Which functions should the new keystores serve/, answer: ['primary', 'tls'] },
+        { select: /Which keystore for primary/, answer: 'sign' },
+        { select: /Which keystore for tls/, answer: 'tls' },
+        { confirm: /Import it into/, answer: false },
+        { confirm: /Move them to/, answer: true },
+        { confirm: /Save these answers/, answer: false },
+      ],
+      { dryRun: true },
+    );
+    expect(r.error).toBeUndefined();
+    expect(r.left).toBe(0);
+    const question = r.asked.find((a) => /Move them to/.test(a.message))!.message;
+    expect(question).toBe('Move them to the keystore that now serves the function they shared the old file with too (with its password), where this tool can?');
+    // It served primary and tls, which now get different keystores: listed, not guessed, and said once.
+    expect(r.stdout).toMatch(/sslprofiles\.xml:6 .*it served (primary and tls|tls and primary), which get different keystores/);
+    expect(r.stdout).not.toContain(`+++ b/${SEC}/sslprofiles.xml`);
+  });
+
   test('a keystore without a private key can serve only as the truststore', async () => {
     const dir = kernelHome(['trust.p12']);
     const r = await run(dir, [
