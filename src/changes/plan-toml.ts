@@ -78,11 +78,17 @@ const tableOf = (obj: Raw, table: KeystoreTable): Raw | undefined => {
   return node && typeof node === 'object' && !Array.isArray(node) ? (node as Raw) : undefined;
 };
 
+/**
+ * Micro Integrator (`conf/` layout) reads paths. IS, APIM and the kernel put
+ * `${carbon.home}/repository/resources/security/` in front of a name, which may itself hold a
+ * folder (`sub/new.jks`, as this tool writes for a keystore in a sub-folder): only a value that is
+ * a path from HOME (`repository/…`) or an absolute one says the file is written in paths.
+ */
 export function fileNameStyle(layout: HomeLayout, obj: Raw): FileNameStyle {
   if (layout.confDir === 'conf') return 'path';
   for (const t of KEYSTORE_TABLES) {
     const f = tableOf(obj, t)?.file_name;
-    if (typeof f === 'string' && !f.startsWith('$') && /[/\\]/.test(f)) return 'path';
+    if (typeof f === 'string' && !f.startsWith('$') && (/^(\.\/)?repository[/\\]/.test(f) || /^([A-Za-z]:)?[/\\]/.test(f))) return 'path';
   }
   return 'name';
 }

@@ -200,6 +200,19 @@ describe('file_name as the product reads it', () => {
     expect(() => plan(layout, files, { tls: t })).toThrow(expect.objectContaining({ code: 'PLAN_INVALID', hint: expect.stringMatching(/Copy the keystore into repository\/resources\/security/) }));
   });
 
+  it('a keystore in a sub-folder of the security folder is a name with its folder, and stays so for the next plan', async () => {
+    const { home, layout, files } = await setup('is-5.11.0');
+    const first = plan(layout, files, { tls: target(home, 'sub', 'repository/resources/security/sub/b.p12') });
+    const toml1 = tomlOf(first).after;
+    expect(tableIn(parse(toml1), 'keystore.tls')?.file_name).toBe('sub/b.p12');
+    // The next run reads sub/b.p12 as a name (as the server does), and writes names.
+    const files2 = new Map([...files, [TOML, Buffer.from(toml1)]]);
+    const tls = readTomlSettings(toml1, TOML, { layout, files: files2 }).find((s) => s.function === 'tls')!;
+    expect(tls.location).toBe('repository/resources/security/sub/b.p12');
+    const second = plan(layout, files2, { truststore: target(home, 'trust', 'repository/resources/security/trust.p12') });
+    expect(tableIn(parse(tomlOf(second).after), 'truststore')?.file_name).toBe('trust.p12');
+  });
+
   it('writes a path in a Micro Integrator home (conf/deployment.toml), inside or outside the security folder', async () => {
     const home = copyHome('carbon-kernel-4.6.1');
     mkdirSync(join(home, 'conf'), { recursive: true });
