@@ -36,6 +36,16 @@ const PLAN_HINTS: Partial<Record<string, (name: string) => string>> = {
   CERT_EXPIRED: (name) => `Use a valid certificate, or set "allowExpired": true on keystores.${name} in the plan.`,
 };
 
+/** Whether the key `alias` opens with `keyPassword` (any other problem with it is not this check's to report). */
+function opensWith(ks: typeof import('../keystore'), store: Keystore, bytes: Buffer, alias: string, storePassword: string, keyPassword: string): boolean {
+  try {
+    ks.checkKeyEntry(store, bytes, { alias, storePassword, keyPassword });
+    return true;
+  } catch (e) {
+    return !(isKsError(e) && e.code === 'KEY_PASSWORD');
+  }
+}
+
 function withContext(e: unknown, name: string, fns: string[]): never {
   if (isKsError(e)) {
     const hint = PLAN_HINTS[e.code]?.(name) ?? e.hint ?? `Check keystores.${name} in the plan.`;
@@ -114,6 +124,19 @@ export function checkPlanKeystores(
         `keystore "${name}" (for axis2): axis2's https transports name no alias, and it holds ${keys.length} private keys (${ks.nameAliases(keys.map((k) => k.alias))}): ` +
           `the server takes whichever fits the handshake first, not necessarily "${alias}". To be sure, give axis2 a keystore with just that key (keytool -importkeystore -srcalias ${alias} …).`,
       );
+    }
+    const https = keyFns.filter((f) => f === 'tls' || f === 'axis2');
+    if (https.length && keys.length > 1) {
+      // Java's SunX509 key manager (Tomcat 7, the https transports) recovers every key of the file with the one key password.
+      const keyPassword = plan.keystores[name].keyPassword === undefined ? r.password : r.keyPassword;
+      const others = keys.filter((k) => k.alias !== alias && !opensWith(ks, store, bytes, k.alias, r.password, keyPassword));
+      if (others.length) {
+        warnings.push(
+          `keystore "${name}" (for ${https.join(', ')}): ${ks.nameAliases(others.map((k) => k.alias))} ${others.length === 1 ? 'does' : 'do'} not open with the key password of "${alias}". ` +
+            `Java's SunX509 key manager (Tomcat in 4.4.x products, the https transports) loads every key of the file with that one password and fails with "Cannot recover key": ` +
+            `give them the same password (keytool -keypasswd), or use a keystore holding just "${alias}".`,
+        );
+      }
     }
     certs.set(name, cert);
     aliases.set(name, alias);

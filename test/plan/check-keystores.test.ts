@@ -141,3 +141,33 @@ describeWithKeytool('a JKS whose key password differs from its store password', 
     expect(e.message).not.toContain('not-the-key-pass');
   });
 });
+
+describeWithKeytool('tls on a JKS whose other keys have other key passwords', () => {
+  // Java's SunX509 key manager (Tomcat 7 in 4.4.x products, the https transports) recovers every key
+  // of the file with the one key password: HTTPS fails at start with "Cannot recover key".
+  async function tlsOn(k1Pass: string) {
+    const home = copyHome('ei-6.2.0');
+    const file = join(tmpDir('mixed'), 'mixed.jks');
+    genKeyPair({ file, storeType: 'JKS', storePass: 'mixpass1', keyPass: k1Pass, alias: 'k1' });
+    genKeyPair({ file, storeType: 'JKS', storePass: 'mixpass1', keyPass: 'bbbbbb2', alias: 'k2' });
+    writeFileSync(join(home, SEC, 'mixed.jks'), readFileSync(file));
+    const plan = parsePlan(
+      JSON.stringify({
+        version: 1,
+        keystores: { m: { path: `${SEC}/mixed.jks`, password: { env: 'M' }, alias: 'k2', keyPassword: { env: 'MK' } } },
+        functions: { tls: 'm' },
+      }),
+    );
+    return buildChangeSet(detectHome(home), plan, { M: 'mixpass1', MK: 'bbbbbb2' });
+  }
+
+  it('is applied with a warning naming the key that would not open', async () => {
+    const cs = await tlsOn('aaaaaa1');
+    expect(cs.warnings.join('\n')).toContain(`keystore "m" (for tls): k1 does not open with the key password of "k2". Java's SunX509 key manager`);
+  });
+
+  it('no warning when every key shares the password', async () => {
+    const cs = await tlsOn('bbbbbb2');
+    expect(cs.warnings.join('\n')).not.toMatch(/SunX509/);
+  });
+});
