@@ -83,7 +83,7 @@ export function checkRelPath(rel: string): void {
 
 const inside = (root: string, p: string) => {
   const r = path.relative(root, p);
-  return r === '' || (!r.startsWith('..') && !path.isAbsolute(r));
+  return r === '' || (r !== '..' && !r.startsWith(`..${path.sep}`) && !path.isAbsolute(r)); // `..keys/` is inside
 };
 
 /**

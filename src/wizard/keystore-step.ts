@@ -71,7 +71,7 @@ export function proposeKeystorePath(home: string, inUse: Set<string>, exclude: S
 
 export function planPath(home: string, absPath: string): string {
   const rel = relative(home, absPath);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : absPath;
+  return rel && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel) ? rel.split(sep).join('/') : absPath; // `..keys/` is inside
 }
 
 function keystoreName(absPath: string, taken: Set<string>): string {

@@ -73,6 +73,9 @@ test('paths: relative inside HOME, absolute anywhere, never climbing out of HOME
   expect(resolveKeystorePath('/opt/wso2', '/etc/pki/a.p12')).toEqual({ absPath: '/etc/pki/a.p12', homeRelPath: null });
   expect(resolveKeystorePath('/opt/wso2', '/opt/wso2/x/../a.p12')).toEqual({ absPath: '/opt/wso2/a.p12', homeRelPath: 'a.p12' });
   expect(codeAndMessage(() => resolveKeystorePath('/opt/wso2', '../other/a.jks'))).toMatch(/PLAN_INVALID: keystore path "..\/other\/a.jks" climbs out of HOME/);
+  // A folder whose name starts with ".." is inside HOME, relative or absolute.
+  expect(resolveKeystorePath('/opt/wso2', '..keys/a.p12')).toEqual({ absPath: '/opt/wso2/..keys/a.p12', homeRelPath: '..keys/a.p12' });
+  expect(resolveKeystorePath('/opt/wso2', '/opt/wso2/..keys/a.p12')).toEqual({ absPath: '/opt/wso2/..keys/a.p12', homeRelPath: '..keys/a.p12' });
 });
 
 test('planSecrets lists the resolved passwords for redaction', () => {

@@ -4,7 +4,7 @@
  * parsed back.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { KsError } from '../../errors';
 import { collectAlsoUpdate } from '../../changes/also-update';
 import { planChanges } from '../../changes/plan-changes';
@@ -76,7 +76,8 @@ function truststoreRef(layout: HomeLayout, files: Map<string, Buffer>, plan: Pla
     if (!cur?.location) return null;
     const p = normalizeConfigPath(cur.location);
     const absPath = resolve(layout.home, p);
-    const inside = !relative(layout.home, absPath).startsWith('..');
+    const up = relative(layout.home, absPath);
+    const inside = up !== '..' && !up.startsWith(`..${sep}`) && !isAbsolute(up);
     return {
       path: inside ? relative(layout.home, absPath).split(sep).join('/') : absPath,
       absPath,
