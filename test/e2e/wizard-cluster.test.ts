@@ -71,5 +71,19 @@ if (!ready) {
 
     const second = play();
     expect(second).toMatchObject({ node1: false, node2: false });
+
+    // A refused apply (a wrong password): failed, not "changed", and the tool's own error is what shows.
+    writeFileSync(vars, JSON.stringify({ keystore_src: ks, keystore_dest: 'repository/resources/security/cluster.p12', plan_src: plan, keystore_env: { WSO2KS_CLUSTER_PASS: 'wrong-pass' }, wso2_keystore: wrapper }));
+    const r = spawnSync('ansible-playbook', ['-i', inventory, '-c', 'local', join(ROOT, 'samples', 'ansible', 'playbook.yml'), '-e', `@${vars}`], {
+      encoding: 'utf8',
+      env: { ...process.env, ANSIBLE_STDOUT_CALLBACK: 'json', ANSIBLE_HOME: join(work, '.ansible'), ANSIBLE_LOCAL_TEMP: join(work, '.ansible-tmp'), ANSIBLE_NOCOLOR: '1' },
+    });
+    expect(r.status).not.toBe(0);
+    const report = JSON.parse(r.stdout.slice(r.stdout.indexOf('{')));
+    const failed = report.plays[0].tasks.find((t: { task: { name: string } }) => t.task.name.startsWith('Apply the plan')).hosts.node1;
+    expect(failed.failed).toBe(true);
+    expect(failed.changed).toBe(false);
+    expect(JSON.parse(failed.stdout).error.code).toBe('KEYSTORE_PASSWORD');
+    expect(JSON.stringify(failed)).not.toMatch(/changed_when_result/);
   });
 });
