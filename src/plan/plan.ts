@@ -91,7 +91,7 @@ export function parsePlan(jsonText: string): Plan {
   }
   if (!isObject(raw)) throw invalid('the plan must be a JSON object');
   checkKeys(raw, TOP_KEYS, 'the plan');
-  if (raw.version !== 1) throw invalid(`"version" must be 1 (found ${JSON.stringify(raw.version)})`);
+  if (raw.version !== 1) throw invalid(raw.version === undefined ? '"version": 1 is missing' : `"version" must be 1 (found ${JSON.stringify(raw.version)})`);
   if (!isObject(raw.keystores)) throw invalid('"keystores" must be an object of named keystores');
   if (!isObject(raw.functions)) throw invalid('"functions" must be an object such as {"primary": "newks"}');
 

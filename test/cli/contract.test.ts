@@ -70,6 +70,12 @@ test('--json prints one JSON object on stdout and nothing else; errors too', () 
   expect(scan.references[0]).toEqual(expect.objectContaining({ path: expect.any(String), line: expect.any(Number), setting: expect.any(String), value: expect.any(String), function: expect.any(String) }));
   const backups = JSON.parse(runCli(['backups', home, '--json']).stdout);
   expect(backups.backups).toEqual([]);
+  // dryRun is always there: true for a dry run, false for a real apply, changed or not.
+  expect(parsed.dryRun).toBe(true);
+  const real = JSON.parse(runCli(['apply', '--plan', planFile, home, '--yes', '--json'], { env: { KP: 'wso2carbon' } }).stdout);
+  expect(real).toMatchObject({ changed: true, dryRun: false });
+  const again = JSON.parse(runCli(['apply', '--plan', planFile, home, '--yes', '--json'], { env: { KP: 'wso2carbon' } }).stdout);
+  expect(again).toMatchObject({ changed: false, backup: null, dryRun: false });
 });
 
 test('HOME defaults to the current directory; a folder that is not a home says what was looked for', () => {

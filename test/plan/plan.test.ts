@@ -29,6 +29,7 @@ test.each([
   ['not JSON', '{"version": 1,', /PLAN_INVALID: the plan is not valid JSON/],
   ['an array', '[]', /must be a JSON object/],
   ['version 2', mutate((p) => (p.version = 2)), /"version" must be 1/],
+  ['no version', mutate((p) => delete p.version), /PLAN_INVALID: "version": 1 is missing$/],
   ['unknown top-level key', mutate((p) => (p.functionz = {})), /unknown key "functionz" in the plan/],
   ['unknown keystore key', mutate((p) => (p.keystores.newks.passwd = 'x')), /unknown key "passwd" in keystores\.newks/],
   ['unknown function', mutate((p) => (p.functions.ssl = 'newks')), /unknown function "ssl"/],

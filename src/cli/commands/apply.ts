@@ -185,7 +185,7 @@ export async function applyCommand(opts: ApplyOptions, io: CliIo): Promise<numbe
       out.err('Nothing was written.\n');
       return 1;
     }
-    const result = (id: string) => ({ changed: true, backup: id, files: jsonFiles(cs), warnings: cs.warnings, staysBehind: cs.staysBehind ?? [], notApplicable: cs.notApplicable ?? [], recovered });
+    const result = (id: string) => ({ changed: true, backup: id, dryRun: false, files: jsonFiles(cs), warnings: cs.warnings, staysBehind: cs.staysBehind ?? [], notApplicable: cs.notApplicable ?? [], recovered });
     const { id } = await writeChangeSet(layout.home, cs, `apply --plan ${opts.plan}`, sayOnSignal(out, Boolean(opts.json), layout.home, result));
     if (opts.json) out.json(result(id));
     else {
