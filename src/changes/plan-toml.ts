@@ -393,8 +393,10 @@ export function planToml(input: TomlPlanInput): ChangeSet {
     }
     warnings.push(`internal data encryption moves from ${describeKs(iBefore)} to ${describeKs(iAfter)}: data already encrypted with the old key must be re-encrypted (WSO2 data migration / cipher tool)`);
     const secretsTable = lookup(obj, 'secrets') as Raw | undefined;
-    if (secretsTable && typeof secretsTable === 'object' && Object.keys(secretsTable).length) {
-      warnings.push(reencryptWarning({ from: describeKs(iBefore), to: describeKs(iAfter), aliases: Object.keys(secretsTable), where: `[secrets] of ${rel}`, fresh: [...claims.keys()] }));
+    // Only encrypted values become unreadable: `alias = "[clear]"` is not encrypted yet.
+    const encrypted = secretsTable && typeof secretsTable === 'object' ? Object.keys(secretsTable).filter((k) => !/^\[[^\]]*\]$/.test(String(secretsTable[k]).trim())) : [];
+    if (encrypted.length) {
+      warnings.push(reencryptWarning({ from: describeKs(iBefore), to: describeKs(iAfter), aliases: encrypted, where: `[secrets] of ${rel}`, fresh: [...claims.keys()] }));
     }
   }
   const tBefore = get(current, 'tls');

@@ -184,6 +184,18 @@ describe('toml era: $secret{} + [secrets]', () => {
     expect(again.files[0].after.equals(again.files[0].before)).toBe(true);
   });
 
+  it('values still in brackets under [secrets] are not encrypted: nothing "becomes unreadable" for them', async () => {
+    const { home, layout, files } = await setup({ 'keystore.primary|password': 'keystore_password' });
+    // As an admin leaves [secrets] before the first cipher-tool run: clear values in brackets.
+    const clear = files.get(TOML)!.toString('utf8').replace(/^(\w+) = "[A-Za-z0-9+/=]{40,}"$/gm, '$1 = "[plain-value]"');
+    expect(clear).toMatch(/^admin_password = "\[plain-value\]"$/m);
+    const ks = target(home, 'newks', 'repository/resources/security/new.jks', { password: NEW, keyPassword: NEW, alias: 'newkey' });
+    const cs = plan(layout, new Map([...files, [TOML, Buffer.from(clear)]]), { primary: ks, internal: ks }, true);
+    const w = cs.warnings.join('\n');
+    expect(w).toMatch(/internal data encryption moves from/);
+    expect(w).not.toMatch(/becomes unreadable/);
+  });
+
   it('refuses an alias shared with a setting the plan leaves alone', async () => {
     const { home, layout, files } = await setup({ 'keystore.primary|password': 'keystore_password' });
     const text = files.get(TOML)!.toString('utf8').replace('[truststore]\n', '[keystore.tls]\npassword = "$secret{keystore_password}"\n\n[truststore]\n');
