@@ -58,7 +58,14 @@ export function checkPlanKeystores(
   plan: Plan,
   resolved: Map<string, ResolvedKeystore>,
   readBytes: (absPath: string) => Buffer,
-  opts: { now?: Date; truststore?: TruststoreRef | null; importCert?: boolean; home: string },
+  opts: {
+    now?: Date;
+    truststore?: TruststoreRef | null;
+    importCert?: boolean;
+    home: string;
+    /** On a deployment.toml home with https transports, they follow [keystore.tls]: tls serves axis2 too. */
+    axis2FollowsTls?: boolean;
+  },
 ): KeystoreCheck {
   // Loaded here, not at the top: node-forge (PKCS12) costs start-up time that scan and --version do not need.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -117,11 +124,12 @@ export function checkPlanKeystores(
     } catch (e) {
       withContext(e, name, keyFns);
     }
-    if (keyFns.includes('axis2') && keys.length > 1) {
+    const axis2 = keyFns.includes('axis2') || (opts.axis2FollowsTls === true && keyFns.includes('tls'));
+    if (axis2 && keys.length > 1) {
       // Its https transports carry Location, Type and passwords but no alias: Java's key manager takes
       // the first key that fits the handshake, so the alias chosen for the other functions is not sure to be it.
       warnings.push(
-        `keystore "${name}" (for axis2): axis2's https transports name no alias, and it holds ${keys.length} private keys (${ks.nameAliases(keys.map((k) => k.alias))}): ` +
+        `keystore "${name}" (for ${keyFns.includes('axis2') ? 'axis2' : 'tls, which the https transports follow'}): axis2's https transports name no alias, and it holds ${keys.length} private keys (${ks.nameAliases(keys.map((k) => k.alias))}): ` +
           `the server takes whichever fits the handshake first, not necessarily "${alias}". To be sure, give axis2 a keystore with just that key (keytool -importkeystore -srcalias ${alias} …).`,
       );
     }

@@ -142,6 +142,27 @@ describeWithKeytool('a JKS whose key password differs from its store password', 
   });
 });
 
+describe('tls on a toml home whose https transports follow [keystore.tls]', () => {
+  async function tlsWith(fx: string) {
+    const home = copyHome(fx);
+    writeFileSync(join(home, SEC, 'many.jks'), withManyKeys(2));
+    const plan = parsePlan(
+      JSON.stringify({ version: 1, keystores: { many: { path: `${SEC}/many.jks`, type: 'JKS', password: { env: 'MANY_PASS' }, alias: 'key02' } }, functions: { tls: 'many' } }),
+    );
+    return buildChangeSet(detectHome(home), plan, { MANY_PASS: 'wso2carbon' });
+  }
+
+  it('APIM 3.2.0 (its gateway transports read [keystore.tls]): the two-key warning, for tls', async () => {
+    const cs = await tlsWith('apim-3.2.0');
+    expect(cs.warnings.join('\n')).toContain(`keystore "many" (for tls, which the https transports follow): axis2's https transports name no alias, and it holds 2 private keys (key01, key02)`);
+  });
+
+  it('IS 5.11.0 (no active https transport): no such warning', async () => {
+    const cs = await tlsWith('is-5.11.0');
+    expect(cs.warnings.join('\n')).not.toMatch(/name no alias/);
+  });
+});
+
 describeWithKeytool('tls on a JKS whose other keys have other key passwords', () => {
   // Java's SunX509 key manager (Tomcat 7 in 4.4.x products, the https transports) recovers every key
   // of the file with the one key password: HTTPS fails at start with "Cannot recover key".

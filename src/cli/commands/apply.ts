@@ -9,6 +9,7 @@ import { KsError } from '../../errors';
 import { collectAlsoUpdate } from '../../changes/also-update';
 import { planChanges } from '../../changes/plan-changes';
 import type { ChangeSet } from '../../changes/types';
+import { readAxis2 } from '../../edit/axis2';
 import { readCarbonXml } from '../../edit/carbon';
 import { normalizeConfigPath } from '../../edit/paths';
 import { detectHome, type HomeLayout } from '../../home/layout';
@@ -104,6 +105,7 @@ export async function buildChangeSet(
     truststore: truststoreRef(layout, files, plan, resolved),
     importCert: opts.importCert,
     home: layout.home,
+    axis2FollowsTls: layout.era === 'toml' && hasHttpsTransport(layout, files),
   });
   // Other references to the keystores being replaced: moved with alsoUpdate "sameFile", otherwise listed.
   const targets = targetsOf(plan, resolved);
@@ -133,6 +135,18 @@ export function sayOnSignal(out: Out, json: boolean, home: string, result: (id: 
     if (json) out.json({ ...result(id), interrupted: signal });
     out.err(`${signal} arrived after the change was committed: it is applied. Backup: ${id}\nTo undo:  wso2-keystore restore ${shellQuote(home)} --id ${id}\n`);
   };
+}
+
+/** Whether an axis2 file (generated, on a toml home) has an active https transport with a keystore (APIM's gateway does; IS does not). */
+function hasHttpsTransport(layout: HomeLayout, files: Map<string, Buffer>): boolean {
+  return layout.files.axis2.some((rel) => {
+    const bytes = files.get(rel);
+    try {
+      return Boolean(bytes) && readAxis2(parseXml(decodedText(bytes!, rel).text, rel)).some((s) => s.function === 'axis2');
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Back up and write the changed files of a change set in one transaction (also used by the wizard). */
