@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileDiff } from '../../src/preview/diff';
 import { MASK, maskPasswords } from '../../src/preview/mask';
 import { FIXTURES } from '../helpers/home';
 
@@ -83,5 +84,17 @@ describe('maskPasswords', () => {
     const values = text.split('\n').filter((l) => /^[^#!\s][^=]*=.+/.test(l));
     expect(values.length).toBeGreaterThan(3);
     expect(masked.split('\n').filter((l) => /^[^#!\s][^=]*=.+/.test(l)).every((l) => l.endsWith(`=${MASK}`))).toBe(true);
+  });
+});
+
+describe('a file whose only change is a password', () => {
+  it('the diff says so instead of printing a header with nothing under it', () => {
+    const rel = 'repository/conf/carbon.xml';
+    const before = Buffer.from(withSecret(fixture(`carbon-kernel-4.4.26/${rel}`), /<Password>wso2carbon</));
+    const after = Buffer.from(before.toString('latin1').replace(SECRET, 'N3w-pass'), 'latin1');
+    const out = fileDiff({ path: rel, before, after, changes: [], notes: [] }, { color: false });
+    expect(out.split('\n')).toEqual([`--- a/${rel}\t`, `+++ b/${rel}\t`, '  (only passwords change in this file; they are masked: see the summary)', '']);
+    expect(out).not.toContain(SECRET);
+    expect(out).not.toContain('N3w-pass');
   });
 });
