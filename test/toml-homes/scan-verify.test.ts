@@ -43,8 +43,12 @@ describe('scan and verify read deployment.toml', () => {
   it('verify prints a setting left to the default as "(by default)", never as line 0', () => {
     const r = runCli(['verify', copyHome('is-5.11.0')]);
     expect(r.stdout).not.toMatch(/deployment\.toml:0\b/);
-    // (FAIL: the stock certificate expired in 2022; what matters here is where the line says it is.)
-    expect(r.stdout).toMatch(/^(OK  |FAIL)  internal   repository\/conf\/deployment\.toml \(by default\) \[keystore\.internal\]/m);
+    // The stock certificate expired in 2022: that breaks TLS (FAIL), not signing or internal encryption (OK, warned).
+    expect(r.stdout).toMatch(/^OK {4}internal   repository\/conf\/deployment\.toml \(by default\) \[keystore\.internal\]/m);
+    expect(r.stdout).toMatch(/^OK {4}primary /m);
+    expect(r.stdout).toMatch(/^FAIL {2}tls /m);
+    expect(r.stdout).toMatch(/warning: certificate expired on 2022-01-25/);
+    expect(r.code).toBe(1);
   });
 
   it('verify does not try to open a Secure Vault password it cannot read', async () => {

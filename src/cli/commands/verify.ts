@@ -157,7 +157,9 @@ export async function verifyHome(layout: HomeLayout, now = new Date()): Promise<
       if (trustStore && !ks.containsCertificate(trustStore, cert.sha256)) {
         base.warnings.push(`its certificate (${cert.subject}) is not in the truststore ${trust!.location}: clients that use it fail with "PKIX path building failed"`);
       }
-      lines.push({ ...base, ok: !base.warnings.some((w) => /expired/.test(w)), message: `key "${alias}" opens (${cert.subject}, valid until ${cert.notAfter.toISOString().slice(0, 10)})` });
+      // An expired certificate breaks TLS (clients refuse it); for signing and internal encryption the key still works.
+      const breaksTls = s.function === 'tls' || s.function === 'axis2';
+      lines.push({ ...base, ok: !(breaksTls && base.warnings.some((w) => /expired/.test(w))), message: `key "${alias}" opens (${cert.subject}, valid until ${cert.notAfter.toISOString().slice(0, 10)})` });
     } catch (e) {
       lines.push({ ...base, ok: false, message: isKsError(e) ? e.message : (e as Error).message });
     }
