@@ -13,7 +13,7 @@
  * fs.promises.readFile calls (~1 syscall fewer per file, no thread-pool round trip, no allocation per
  * file), and the scan is all the process does. A cold disk is slower that way; see docs/performance.md.
  */
-import { closeSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, type Dirent } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { readAxis2 } from '../edit/axis2';
 import { readCarbonXml } from '../edit/carbon';
@@ -48,14 +48,8 @@ const SKIP_DIRS = new Set(['.wso2-keystore', 'node_modules', '.git', 'logs', 'tm
  * Files to search under `dir`, depth first, each handed to `visit` as soon as it is listed. Paths
  * are joined by hand: `dir` is already normal and an entry's name holds no separator, and
  * path.join's normalisation was ~3% of a 20,000-file scan.
- *
- * Symbolic links (rare; the usual tree pays nothing for them): one to a folder or file outside the
- * scanned root (a mount, a Kubernetes ConfigMap's files) is followed under the link's name, each
- * real folder once. One whose target is inside the root is not, as the target is listed itself;
- * scanHome names it as the configs do (see linkedNames). Names starting with `..` (a ConfigMap's
- * `..data` and its time-stamped folders) are skipped: the linked files above them are read instead.
  */
-function walk(dir: string, visit: (abs: string) => void, links: { root: string; outside: Set<string> }): void {
+function walk(dir: string, visit: (abs: string) => void): void {
   let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -66,55 +60,9 @@ function walk(dir: string, visit: (abs: string) => void, links: { root: string; 
   for (const e of entries) {
     const p = prefix + e.name;
     if (e.isDirectory()) {
-      if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('..')) walk(p, visit, links);
-    } else if (e.isFile()) {
-      if (TEXT_EXT.test(e.name)) visit(p);
-    } else if (e.isSymbolicLink() && !e.name.startsWith('..')) {
-      const real = realOf(p);
-      if (real === null) continue; // dangling
-      const inside = real === links.root || real.startsWith(links.root + sep);
-      let isDir: boolean;
-      try {
-        isDir = statSync(p).isDirectory();
-      } catch {
-        continue;
-      }
-      if (isDir) {
-        if (inside || SKIP_DIRS.has(e.name) || links.outside.has(real)) continue;
-        links.outside.add(real);
-        walk(p, visit, links);
-      } else if (TEXT_EXT.test(e.name) && (!inside || real.includes(`${sep}..`) || !TEXT_EXT.test(real))) {
-        visit(p); // a target inside the root that the walk lists itself is left to it
-      }
-    }
+      if (!SKIP_DIRS.has(e.name)) walk(p, visit);
+    } else if (e.isFile() && TEXT_EXT.test(e.name)) visit(p);
   }
-}
-
-function realOf(p: string): string | null {
-  try {
-    return realpathSync.native(p);
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Where the config folder (or a folder above it, or a managed file) is a link to somewhere else in
- * HOME (`conf` linked to `conf.real`): real path → the name the layout and the configs use, so the
- * files the walk lists under the real name are classified and reported under that one. Empty in a
- * home without such links, which then pays nothing per file.
- */
-function linkedNames(layout: HomeLayout): Array<[string, string]> {
-  const parts = layout.confDir.split('/');
-  const names = [...parts.map((_, i) => parts.slice(0, i + 1).join('/')), ...Object.values(layout.files).flat()];
-  const out: Array<[string, string]> = [];
-  for (const rel of names) {
-    if (!rel) continue;
-    const abs = resolve(layout.home, rel);
-    const real = realOf(abs);
-    if (real && real !== abs) out.push([real, rel]);
-  }
-  return out.sort((a, b) => b[0].length - a[0].length); // the longest (most specific) first
 }
 
 /** One buffer for every read; a file that does not fit is read on its own. */
@@ -205,15 +153,8 @@ export interface ScanOptions {
 
 export async function scanHome(layout: HomeLayout, opts: ScanOptions = {}): Promise<Reference[]> {
   const refs: Reference[] = [];
-  const linked = linkedNames(layout);
-  const relOf = (abs: string) => {
-    const rel = relative(layout.home, abs).split(sep).join('/');
-    const real = linked.length ? realOf(abs) : null;
-    const hit = real === null ? undefined : linked.find(([r]) => real === r || real.startsWith(r + sep));
-    return hit ? hit[1] + real!.slice(hit[0].length).split(sep).join('/') : rel;
-  };
-  const root = resolve(opts.root ?? layout.home);
-  walk(root, (abs) => {
+  const relOf = (abs: string) => relative(layout.home, abs).split(sep).join('/');
+  walk(resolve(opts.root ?? layout.home), (abs) => {
     if (opts.skip?.(relOf(abs))) return;
     const bytes = readShared(abs);
     if (!bytes) return;
@@ -224,7 +165,7 @@ export async function scanHome(layout: HomeLayout, opts: ScanOptions = {}): Prom
     if (opts.select && !opts.select(rel, latin)) return;
     // No copy of the shared buffer: scanHit is synchronous and keeps only strings decoded from it.
     for (const r of scanHit(rel, bytes, latin, layout, opts.onUnreadable)) refs.push(r);
-  }, { root: realOf(root) ?? root, outside: new Set() });
+  });
   refs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
   return refs;
 }

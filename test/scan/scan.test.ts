@@ -1,5 +1,5 @@
 /** scan on real homes: every live reference, classified; commented-out blocks are not references. */
-import { mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectHome } from '../../src/home/layout';
 import { scanHome } from '../../src/scan/scan';
@@ -77,39 +77,4 @@ test('a malformed file the tool does not manage: the same warning, without the c
   writeFileSync(join(home, 'conf/custom-broken.xml'), '<?xml version="1.0"?>\n<c>\n  <KeyStore>repository/resources/security/wso2carbon.jks</KeyStore>\n<c>\n');
   const w = JSON.parse(runCli(['scan', home, '--json']).stdout).warnings;
   expect(w).toEqual([expect.stringMatching(/^conf\/custom-broken\.xml(:\d+)?: malformed XML.*; its references are listed by line only, without their setting or function$/)]);
-});
-
-describe('symbolic links in the config tree', () => {
-  const byPath = (refs: Array<{ path: string; function: string }>) => refs.map((r) => `${r.path} ${r.function}`);
-
-  test('conf linked to conf.real inside HOME: listed once, under the name the product reads, with functions', async () => {
-    const home = copyHome('ei-6.2.0');
-    const expected = byPath(await scanHome(detectHome(home)));
-    renameSync(join(home, 'conf'), join(home, 'conf.real'));
-    symlinkSync('conf.real', join(home, 'conf'));
-    expect(byPath(await scanHome(detectHome(home)))).toEqual(expected);
-  });
-
-  test('conf linked to a folder outside HOME (a mount): followed under its name', async () => {
-    const home = copyHome('ei-6.2.0');
-    const expected = byPath(await scanHome(detectHome(home)));
-    const outside = join(home, '..', 'mounted-conf');
-    renameSync(join(home, 'conf'), outside);
-    symlinkSync(outside, join(home, 'conf'));
-    expect(byPath(await scanHome(detectHome(home)))).toEqual(expected);
-  });
-
-  test("a Kubernetes ConfigMap's layout (file -> ..data/file, ..data -> ..<time>/): each file once, under its own name", async () => {
-    const home = copyHome('ei-6.2.0');
-    const expected = byPath(await scanHome(detectHome(home)));
-    const tomcat = join(home, 'conf', 'tomcat');
-    const stamp = join(tomcat, '..2026_11_26_00_00_00.1');
-    mkdirSync(stamp);
-    renameSync(join(tomcat, 'catalina-server.xml'), join(stamp, 'catalina-server.xml'));
-    symlinkSync('..2026_11_26_00_00_00.1', join(tomcat, '..data'));
-    symlinkSync('..data/catalina-server.xml', join(tomcat, 'catalina-server.xml'));
-    const refs = await scanHome(detectHome(home));
-    expect(byPath(refs)).toEqual(expected);
-    expect(refs.filter((r) => r.path === 'conf/tomcat/catalina-server.xml' && r.function === 'tls').length).toBeGreaterThan(0);
-  });
 });
