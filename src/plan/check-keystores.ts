@@ -130,7 +130,7 @@ export function checkPlanKeystores(
       // the first key that fits the handshake, so the alias chosen for the other functions is not sure to be it.
       warnings.push(
         `keystore "${name}" (for ${keyFns.includes('axis2') ? 'axis2' : 'tls, which the https transports follow'}): axis2's https transports name no alias, and it holds ${keys.length} private keys (${ks.nameAliases(keys.map((k) => k.alias))}): ` +
-          `the server takes whichever fits the handshake first, not necessarily "${alias}". To be sure, give axis2 a keystore with just that key (keytool -importkeystore -srcalias ${alias} …).`,
+          `the server takes whichever fits the handshake first, not necessarily "${alias}". To be sure, give ${keyFns.includes('axis2') ? 'axis2' : 'tls'} a keystore with just that key (keytool -importkeystore -srcalias ${alias} …).`,
       );
     }
     const https = keyFns.filter((f) => f === 'tls' || f === 'axis2');

@@ -31,7 +31,7 @@ export function fileDiff(f: FileChange, opts: RenderOptions): string {
     const head = unifiedDiff(`a/${f.path}`, `b/${f.path}`, '', '', 3)
       .split('\n')
       .filter((l) => l.startsWith('---') || l.startsWith('+++'));
-    return `${head.map((l) => paint(l, opts.color)).join('\n')}\n  (only passwords change in this file; they are masked: see the summary)\n`;
+    return `${head.map((l) => paint(l, opts.color)).join('\n')}\n  (only passwords change in this file, and they are masked)\n`;
   }
   const patch = unifiedDiff(`a/${f.path}`, `b/${f.path}`, before.replace(/\r\n/g, '\n'), after.replace(/\r\n/g, '\n'), 3);
   const body = patch

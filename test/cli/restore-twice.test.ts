@@ -12,7 +12,9 @@ it('the second restore of a checkpoint is "nothing to restore", exit 0, not a co
   copyFileSync(join(REPO, 'samples', 'keystores', 'demo-keystore.p12'), join(home, 'repository', 'resources', 'security', 'demo-keystore.p12'));
   const before = hashTree(home);
   const id = JSON.parse(runCli(['apply', '--plan', join(REPO, 'samples', 'demo-plan.json'), home, '--yes', '--json'], { env: { DEMO_STORE_PASS: 'demo-store-pass' } }).stdout).backup;
-  expect(runCli(['restore', home, '--id', id, '--yes']).code).toBe(0);
+  const first = runCli(['restore', home, '--id', id, '--yes', '--json']);
+  expect(first.code).toBe(0);
+  expect(JSON.parse(first.stdout)).toMatchObject({ changed: true, restoredFrom: id, dryRun: false });
   expect(hashTree(home)).toEqual(before);
   const again = runCli(['restore', home, '--id', id, '--yes', '--json']);
   expect(again.stderr).toBe('');

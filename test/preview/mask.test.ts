@@ -93,7 +93,7 @@ describe('a file whose only change is a password', () => {
     const before = Buffer.from(withSecret(fixture(`carbon-kernel-4.4.26/${rel}`), /<Password>wso2carbon</));
     const after = Buffer.from(before.toString('latin1').replace(SECRET, 'N3w-pass'), 'latin1');
     const out = fileDiff({ path: rel, before, after, changes: [], notes: [] }, { color: false });
-    expect(out.split('\n')).toEqual([`--- a/${rel}\t`, `+++ b/${rel}\t`, '  (only passwords change in this file; they are masked: see the summary)', '']);
+    expect(out.split('\n')).toEqual([`--- a/${rel}\t`, `+++ b/${rel}\t`, '  (only passwords change in this file, and they are masked)', '']);
     expect(out).not.toContain(SECRET);
     expect(out).not.toContain('N3w-pass');
   });

@@ -55,7 +55,7 @@ export async function restoreCommand(opts: RestoreCmdOptions, io: CliIo): Promis
       out.err('Nothing was written.\n');
       return 1;
     }
-    const result = (backup: string) => ({ changed: true, backup, restoredFrom: id, files, damaged: plan.damaged, recovered });
+    const result = (backup: string) => ({ changed: true, backup, restoredFrom: id, dryRun: false, files, damaged: plan.damaged, recovered });
     const r = await restoreCheckpoint(layout.home, id, { force: opts.force, onSignalExit: sayOnSignal(out, Boolean(opts.json), layout.home, result) });
     if (r.id === null) {
       if (opts.json) out.json({ changed: false, backup: null, restoredFrom: id, files, damaged: plan.damaged, recovered });

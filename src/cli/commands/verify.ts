@@ -183,7 +183,8 @@ export async function verifyCommand(opts: { home?: string; json?: boolean }, io:
         out.out(`${l.ok ? 'OK  ' : 'FAIL'}  ${l.function.padEnd(10)} ${where(l)} ${l.owner}: ${l.message}\n`);
         for (const w of l.warnings) out.out(`      warning: ${w}\n`);
       }
-      out.out(ok ? 'All keystore settings check out.\n' : 'Some settings would stop the server or break TLS: fix the lines marked FAIL.\n');
+      const warned = lines.some((l) => l.warnings.length > 0);
+      out.out(ok ? `All keystore settings check out${warned ? ' (read the warnings above)' : ''}.\n` : 'Some settings would stop the server or break TLS: fix the lines marked FAIL.\n');
     }
     return ok ? 0 : 1;
   } catch (e) {
