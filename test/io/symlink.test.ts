@@ -78,3 +78,16 @@ test('a symlinked folder on the way out of HOME is refused too', async () => {
   });
   expect(fs.readFileSync(path.join(outside, 'tomcat/catalina-server.xml'))).toEqual(before);
 });
+
+test('a link into a folder whose name starts with ".." (..keys) is inside HOME: followed and written', async () => {
+  const real = path.join(home, '..conf-store', 'carbon.xml');
+  const link = path.join(home, 'repository/conf/carbon.xml');
+  fs.mkdirSync(path.dirname(real));
+  fs.renameSync(link, real);
+  fs.symlinkSync('../../..conf-store/carbon.xml', link);
+  const before = fs.readFileSync(real);
+  const after = Buffer.concat([before, Buffer.from('<!-- changed -->\n')]);
+  await applyTransaction(home, [{ path: 'repository/conf/carbon.xml', before, after }], meta, opts);
+  expect(fs.readFileSync(real)).toEqual(after);
+  expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+});
