@@ -18,15 +18,20 @@ afterEach(() => {
   removeHome(outside);
 });
 
-test('a symlink whose target is inside HOME is followed: the target is written, the link kept, restore works', async () => {
-  // e.g. a deployment keeps one real carbon.xml in a shared folder and links to it.
-  const real = path.join(home, 'shared-conf', 'carbon.xml');
+/** Moves carbon.xml into `folder` (in HOME) and links it back from repository/conf; returns the paths and an edit. */
+function carbonLinkedFrom(folder: string) {
+  const real = path.join(home, folder, 'carbon.xml');
   const link = path.join(home, 'repository/conf/carbon.xml');
   fs.mkdirSync(path.dirname(real));
   fs.renameSync(link, real);
-  fs.symlinkSync('../../shared-conf/carbon.xml', link);
+  fs.symlinkSync(`../../${folder}/carbon.xml`, link);
   const before = fs.readFileSync(real);
-  const after = Buffer.concat([before, Buffer.from('<!-- changed -->\n')]);
+  return { real, link, before, after: Buffer.concat([before, Buffer.from('<!-- changed -->\n')]) };
+}
+
+test('a symlink whose target is inside HOME is followed: the target is written, the link kept, restore works', async () => {
+  // e.g. a deployment keeps one real carbon.xml in a shared folder and links to it.
+  const { real, link, before, after } = carbonLinkedFrom('shared-conf');
 
   const { id } = await applyTransaction(home, [{ path: 'repository/conf/carbon.xml', before, after }], meta, opts);
   expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
@@ -80,13 +85,7 @@ test('a symlinked folder on the way out of HOME is refused too', async () => {
 });
 
 test('a link into a folder whose name starts with ".." (..keys) is inside HOME: followed and written', async () => {
-  const real = path.join(home, '..conf-store', 'carbon.xml');
-  const link = path.join(home, 'repository/conf/carbon.xml');
-  fs.mkdirSync(path.dirname(real));
-  fs.renameSync(link, real);
-  fs.symlinkSync('../../..conf-store/carbon.xml', link);
-  const before = fs.readFileSync(real);
-  const after = Buffer.concat([before, Buffer.from('<!-- changed -->\n')]);
+  const { real, link, before, after } = carbonLinkedFrom('..conf-store');
   await applyTransaction(home, [{ path: 'repository/conf/carbon.xml', before, after }], meta, opts);
   expect(fs.readFileSync(real)).toEqual(after);
   expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);

@@ -173,22 +173,27 @@ describeWithKeytool('wizard flow', () => {
     expect(r.stdout).toContain(`+++ b/${SEC}/sslprofiles.xml`);
   });
 
+  /** tls.p12 and sign.jks (whose key has its own password), then primary on sign and tls on tls. */
+  const tlsAndSign = (sameGuess: boolean, keyPassword: string | string[]) => [
+    ...keyEntry('tls.p12', 'tlskey'),
+    { confirm: /Add another keystore/, answer: true },
+    ...keystore('sign.jks'),
+    { select: /Key alias/, answer: 'signkey' },
+    { select: /Key password/, answer: sameGuess },
+    { password: /Key password of "signkey"/, answer: keyPassword },
+    { confirm: /Add another keystore/, answer: false },
+    { checkbox: /Which functions should the new keystores serve/, answer: ['primary', 'tls'] },
+    { select: /Which keystore for primary/, answer: 'sign' },
+    { select: /Which keystore for tls/, answer: 'tls' },
+  ];
+
   test('two keystores: each function picks one; a different key password is asked for and saved as its own variable', async () => {
     const dir = kernelHome(['tls.p12', 'sign.jks']);
     const planFile = join(dir, 'plan.json');
     const r = await run(
       dir,
       [
-        ...keyEntry('tls.p12', 'tlskey'),
-        { confirm: /Add another keystore/, answer: true },
-        ...keystore('sign.jks'),
-        { select: /Key alias/, answer: 'signkey' },
-        { select: /Key password/, answer: true }, // wrong guess: the wizard asks for it
-        { password: /Key password of "signkey"/, answer: ['nope', 'sign-key-pass'] },
-        { confirm: /Add another keystore/, answer: false },
-        { checkbox: /Which functions should the new keystores serve/, answer: ['primary', 'tls'] },
-        { select: /Which keystore for primary/, answer: 'sign' },
-        { select: /Which keystore for tls/, answer: 'tls' },
+        ...tlsAndSign(true, ['nope', 'sign-key-pass']), // "same as the store password": a wrong guess, so the wizard asks
         { confirm: /Import it into/, answer: false },
         { confirm: /Use these variable names/, answer: true },
       ],
@@ -213,16 +218,7 @@ describeWithKeytool('wizard flow', () => {
     const r = await run(
       dir,
       [
-        ...keyEntry('tls.p12', 'tlskey'),
-        { confirm: /Add another keystore/, answer: true },
-        ...keystore('sign.jks'),
-        { select: /Key alias/, answer: 'signkey' },
-        { select: /Key password/, answer: false },
-        { password: /Key password of "signkey"/, answer: 'sign-key-pass' },
-        { confirm: /Add another keystore/, answer: false },
-        { checkbox: /Which functions should the new keystores serve/, answer: ['primary', 'tls'] },
-        { select: /Which keystore for primary/, answer: 'sign' },
-        { select: /Which keystore for tls/, answer: 'tls' },
+        ...tlsAndSign(false, 'sign-key-pass'),
         { confirm: /Import it into/, answer: false },
         { confirm: /Move them to/, answer: true },
         { confirm: /Save these answers/, answer: false },
