@@ -72,13 +72,18 @@ const keyEntry = (file: string, alias: string, password: string | string[] = PAS
   { select: /Key password/, answer: true },
 ];
 
+/** tls.p12 (key tlskey) as the only new keystore, serving `functions` ('defaults': the boxes as ticked). */
+const tlsServing = (functions: string[] | 'defaults'): Step[] => [
+  ...keyEntry('tls.p12', 'tlskey'),
+  { confirm: /Add another keystore/, answer: false },
+  { checkbox: /Which functions/, answer: functions },
+];
+
 describeWithKeytool('wizard flow', () => {
   test('a home with InternalKeyStore offers internal (unticked) and changing primary does not touch it', async () => {
     const dir = kernelHome(['tls.p12']);
     const r = await run(dir, [
-      ...keyEntry('tls.p12', 'tlskey'),
-      { confirm: /Add another keystore/, answer: false },
-      { checkbox: /Which functions/, answer: 'defaults' },
+      ...tlsServing('defaults'),
       { confirm: /Import it into/, answer: false },
       { confirm: /Apply these changes/, answer: true },
       { confirm: /Save these answers/, answer: false },
@@ -104,9 +109,7 @@ describeWithKeytool('wizard flow', () => {
   test('accepting the truststore import builds the change set once: the guard\'s build is the one previewed', async () => {
     const dir = kernelHome(['tls.p12']);
     const r = await run(dir, [
-      ...keyEntry('tls.p12', 'tlskey'),
-      { confirm: /Add another keystore/, answer: false },
-      { checkbox: /Which functions/, answer: 'defaults' },
+      ...tlsServing('defaults'),
       { confirm: /Import it into/, answer: true },
       { confirm: /Apply these changes/, answer: false },
     ]);
@@ -120,9 +123,7 @@ describeWithKeytool('wizard flow', () => {
   test('choosing internal shows the warning; declining keeps InternalKeyStore and goes on with the rest', async () => {
     const dir = kernelHome(['tls.p12']);
     const r = await run(dir, [
-      ...keyEntry('tls.p12', 'tlskey'),
-      { confirm: /Add another keystore/, answer: false },
-      { checkbox: /Which functions/, answer: ['internal', 'tls'] },
+      ...tlsServing(['internal', 'tls']),
       { confirm: /Change the internal-encryption keystore anyway/, answer: 'default' },
       { confirm: /Import it into/, answer: false },
       { confirm: /Apply these changes/, answer: false },
@@ -149,9 +150,7 @@ describeWithKeytool('wizard flow', () => {
     const r = await run(
       dir,
       [
-        ...keyEntry('tls.p12', 'tlskey'),
-        { confirm: /Add another keystore/, answer: false },
-        { checkbox: /Which functions/, answer: 'defaults' },
+        ...tlsServing('defaults'),
         { confirm: /Import it into/, answer: false },
         { confirm: /Move them to the new keystore too/, answer: true },
         { confirm: /Save these answers/, answer: false },
@@ -269,9 +268,7 @@ describeWithKeytool('wizard flow', () => {
     const dir = tomlHome();
     const before = snapshot(dir);
     const r = await run(dir, [
-      ...keyEntry('tls.p12', 'tlskey'),
-      { confirm: /Add another keystore/, answer: false },
-      { checkbox: /Which functions/, answer: ['tls'] },
+      ...tlsServing(['tls']),
       { confirm: /Import it into/, answer: false },
       { confirm: /Apply these changes/, answer: true },
       { confirm: /Save these answers/, answer: false },
@@ -287,9 +284,7 @@ describeWithKeytool('wizard flow', () => {
     const dir = tomlHome();
     const before = snapshot(dir);
     const r = await run(dir, [
-      ...keyEntry('tls.p12', 'tlskey'),
-      { confirm: /Add another keystore/, answer: false },
-      { checkbox: /Which functions/, answer: ['primary', 'tls'] },
+      ...tlsServing(['primary', 'tls']),
       { confirm: /Change the internal-encryption keystore anyway/, answer: 'default' },
       { confirm: /Import it into/, answer: false },
       { confirm: /Apply these changes/, answer: false },
@@ -315,9 +310,7 @@ describeWithKeytool('wizard flow', () => {
     const dir = tomlHome();
     const before = snapshot(dir);
     const r = await run(dir, [
-      ...keyEntry('tls.p12', 'tlskey'),
-      { confirm: /Add another keystore/, answer: false },
-      { checkbox: /Which functions/, answer: ['primary'] },
+      ...tlsServing(['primary']),
       { confirm: /Change the internal-encryption keystore anyway/, answer: false },
     ]);
     expect(r.error).toBeUndefined();
