@@ -153,15 +153,21 @@ export interface ScanOptions {
 
 export async function scanHome(layout: HomeLayout, opts: ScanOptions = {}): Promise<Reference[]> {
   const refs: Reference[] = [];
-  const relOf = (abs: string) => relative(layout.home, abs).split(sep).join('/');
+  // The walk's paths are normal and, from the default root, all under the home: a slice gives the
+  // home-relative path (path.relative on every file was ~100 ms of a 20,000-file scan with `skip`).
+  const home = resolve(layout.home);
+  const homePrefix = home.endsWith(sep) ? home : home + sep;
+  const relOf = (abs: string) => (abs.startsWith(homePrefix) ? abs.slice(homePrefix.length) : relative(home, abs)).split(sep).join('/');
   walk(resolve(opts.root ?? layout.home), (abs) => {
-    if (opts.skip?.(relOf(abs))) return;
+    // With `skip`, the path is needed before the read; without, only for a file with a hit.
+    const early = opts.skip ? relOf(abs) : undefined;
+    if (early !== undefined && opts.skip!(early)) return;
     const bytes = readShared(abs);
     if (!bytes) return;
     const latin = bytes.toString('latin1');
     HIT_RE.lastIndex = 0;
     if (!HIT_RE.test(latin)) return;
-    const rel = relOf(abs);
+    const rel = early ?? relOf(abs);
     if (opts.select && !opts.select(rel, latin)) return;
     // No copy of the shared buffer: scanHit is synchronous and keeps only strings decoded from it.
     for (const r of scanHit(rel, bytes, latin, layout, opts.onUnreadable)) refs.push(r);

@@ -56,6 +56,21 @@ test('the walk gives the same references whichever way the start folder is writt
   expect(conf).toEqual(plain.filter((r) => r.path.startsWith('conf/')));
 });
 
+test('skip is asked with home-relative paths however the home is written, and leaves the file out', async () => {
+  const layout = detectHome(join(FIXTURES, 'ei-6.2.0'));
+  const plain = await scanHome(layout);
+  const carbon = layout.files.carbon!;
+  expect(plain.some((r) => r.path === carbon)).toBe(true);
+  for (const home of [layout.home, `${layout.home}/`, `${layout.home}/conf/..`]) {
+    const asked: string[] = [];
+    const refs = await scanHome({ ...layout, home }, { skip: (rel) => (asked.push(rel), rel === carbon) });
+    expect(refs).toEqual(plain.filter((r) => r.path !== carbon));
+    // Every file the walk lists is asked about, by its path from the home (not absolute, no `..`).
+    expect(asked).toContain(carbon);
+    expect(asked.every((rel) => !rel.startsWith('/') && !rel.split('/').includes('..'))).toBe(true);
+  }
+});
+
 test('a malformed managed file: its references still listed by line, and the scan says why they have no setting', async () => {
   const home = copyHome('ei-6.2.0');
   const cat = join(home, 'conf/tomcat/catalina-server.xml');
