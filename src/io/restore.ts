@@ -21,7 +21,10 @@ export interface RestoreFilePlan {
   restoreTo: Buffer | null;
   /** Mode the file had before the checkpoint's apply. */
   mode: number;
-  /** The file was changed after that apply (its hash is not the recorded sha256After). */
+  /**
+   * The file was changed after that apply (its hash is not the recorded sha256After) and the restore
+   * would overwrite that change: a file already back to its original (a restore run twice) is none.
+   */
   conflict: boolean;
 }
 
@@ -69,6 +72,8 @@ export function damagedNote(ids: readonly string[]): string {
   return `${ids.map((d) => `${STATE_DIR}/backups/${d}`).join(', ')} ${ids.length === 1 ? 'has' : 'have'} no readable ${MANIFEST_NAME}, so this tool cannot list or restore ${ids.length === 1 ? 'it' : 'them'}; the original files are copied in ${ids.length === 1 ? 'its' : 'their'} files/ folder, to put back by hand.`;
 }
 
+const same = (a: Buffer | null, b: Buffer | null) => (a === null || b === null ? a === b : a.equals(b));
+
 export async function planRestore(home: string, id?: string, opts: { fsOps?: FsOps } = {}): Promise<RestorePlan> {
   const fs = opts.fsOps ?? realFsOps;
   const damaged: string[] = [];
@@ -107,12 +112,10 @@ export async function planRestore(home: string, id?: string, opts: { fsOps?: FsO
         });
       }
     }
-    files.push({ path: f.path, current, restoreTo, mode: f.mode, conflict: sha256OrNull(current) !== f.sha256After });
+    files.push({ path: f.path, current, restoreTo, mode: f.mode, conflict: sha256OrNull(current) !== f.sha256After && !same(current, restoreTo) });
   }
   return { checkpoint, files, damaged };
 }
-
-const same = (a: Buffer | null, b: Buffer | null) => (a === null || b === null ? a === b : a.equals(b));
 
 /**
  * Restores a checkpoint (the latest when `id` is omitted). Refuses with RESTORE_CONFLICT when a file

@@ -58,11 +58,14 @@ test('files already equal to the original are skipped; nothing to do → no new 
   const { id } = await applyTransaction(home, writes, { command: 'apply', notes: [] }, opts);
   // Someone already put catalina back by hand (identical bytes: not a conflict, just nothing to do).
   fs.writeFileSync(abs(catalina), writes[1]!.before!);
+  // planRestore says so too, so every caller (restore command, wizard) reads the same conflict flag.
+  expect((await planRestore(home, id)).files.filter((f) => f.conflict)).toEqual([]);
   const r = await restoreCheckpoint(home, id, opts);
   expect(r.restored.sort()).toEqual([FILES[0]!.rel, FILES[2]!.rel].sort());
   const m = JSON.parse(fs.readFileSync(path.join(home, '.wso2-keystore/backups', r.id!, 'manifest.json'), 'utf8'));
   expect(m.files.map((f: { path: string }) => f.path).sort()).toEqual(r.restored.sort());
 
+  expect((await planRestore(home, id)).files.filter((f) => f.conflict)).toEqual([]);
   const again = await restoreCheckpoint(home, id, opts);
   expect(again).toEqual({ id: null, restored: [] });
 });

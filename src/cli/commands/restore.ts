@@ -30,9 +30,7 @@ export async function restoreCommand(opts: RestoreCmdOptions, io: CliIo): Promis
     const plan = await planRestore(layout.home, opts.id);
     const id = plan.checkpoint.id;
     if (plan.damaged.length) out.err(`warning: ${damagedNote(plan.damaged)}\n`);
-    // A file already back to its original has nothing to lose (a restore run twice): not a conflict.
-    const same = (a: Buffer | null, b: Buffer | null) => (a === null || b === null ? a === b : a.equals(b));
-    const conflicts = plan.files.filter((f) => f.conflict && !same(f.current, f.restoreTo));
+    const conflicts = plan.files.filter((f) => f.conflict);
     if (conflicts.length && !opts.force) {
       throw new KsError('RESTORE_CONFLICT', `${conflicts.map((f) => f.path).join(', ')} changed after checkpoint ${id} was taken; restoring would throw those edits away`, {
         hint: 'Look at the file(s) first. To restore anyway, add --force (the current bytes are kept in a new checkpoint).',
