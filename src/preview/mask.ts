@@ -5,18 +5,12 @@
  * they appear, in every escaped form they can take in a file.
  */
 import { applyEdits, type TextEdit } from '../text/patcher';
-import { parseXml } from '../xml/document';
+import { isXmlFile, parseXml } from '../xml/document';
 import { escapeXmlAttr, escapeXmlContent } from '../xml/escape';
 
 export const MASK = '********';
 
 const PASSWORD_NAME = /(pass(word|phrase)?|pwd|secret|storepass|keypass)$/i;
-
-/**
- * An XML file: by name (`axis2.xml_PT`, APIM's pass-through copy, is one too) or by its first
- * bytes, the same test as the reference scan's.
- */
-const isXml = (path: string, text: string) => /\.xml(_\w+)?$/i.test(path) || /^\uFEFF?\s*<\?xml/.test(text.slice(0, 200));
 
 /**
  * Mask password values in a file's text. Text that does not parse is masked line by line.
@@ -27,7 +21,7 @@ const isXml = (path: string, text: string) => /\.xml(_\w+)?$/i.test(path) || /^\
  */
 export function maskPasswords(path: string, text: string): string {
   const edits: TextEdit[] = [];
-  if (isXml(path, text)) {
+  if (isXmlFile(path, text)) {
     try {
       const doc = parseXml(text, path);
       for (const el of doc.elements) {

@@ -25,7 +25,7 @@ import type { HomeLayout } from '../home/layout';
 import type { KsError } from '../errors';
 import { decodeText } from '../text/codec';
 import { lineIndex } from '../text/patcher';
-import { inComment, parseXml, pathOf, type XmlDocument } from '../xml/document';
+import { inComment, isXmlFile, parseXml, pathOf, type XmlDocument } from '../xml/document';
 
 export interface Reference {
   path: string;
@@ -211,7 +211,7 @@ function scanHit(rel: string, bytes: Buffer, latin: string, layout: HomeLayout, 
   const lines = lineIndex(text);
   let doc: XmlDocument | null = null;
   // XML by name (axis2.xml_PT is an XML file too) or by its first bytes.
-  if (/\.xml(_\w+)?$/i.test(rel) || /^\uFEFF?\s*<\?xml/.test(text.slice(0, 200))) {
+  if (isXmlFile(rel, text)) {
     try {
       doc = parseXml(text, rel);
     } catch (e) {

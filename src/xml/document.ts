@@ -87,6 +87,12 @@ const CACHE_MAX_ENTRIES = 48;
 const CACHE_MAX_CHARS = 2 << 20;
 const cache = new Map<string, XmlDocument>();
 
+/**
+ * Whether a config file is XML: by its name (`.xml`, or a copy such as APIM's `axis2.xml_PT`) or by
+ * an XML declaration at its start. The one test for the reference scan and the diff's masking.
+ */
+export const isXmlFile = (file: string, text: string): boolean => /\.xml(_\w+)?$/i.test(file) || /^\uFEFF?\s*<\?xml/.test(text.slice(0, 200));
+
 export function parseXml(source: string, file?: string, opts: ParseXmlOptions = {}): XmlDocument {
   const cacheable = source.length <= CACHE_MAX_CHARS;
   if (cacheable) {
