@@ -27,7 +27,7 @@
 import { parse } from 'smol-toml';
 import { KsError } from '../errors';
 import { readCarbonXml } from '../edit/carbon';
-import { bracketed, reencryptWarning } from '../edit/secure-vault';
+import { bracketed, isBracketed, reencryptWarning } from '../edit/secure-vault';
 import { KEYSTORE_TABLES, unknownKeys, type KeystoreTable } from '../edit/toml/keys';
 import { findEntry, scanToml, type TomlDoc } from '../edit/toml/scan';
 import { isSecretRef } from '../edit/toml/secret-ref';
@@ -394,7 +394,7 @@ export function planToml(input: TomlPlanInput): ChangeSet {
     warnings.push(`internal data encryption moves from ${describeKs(iBefore)} to ${describeKs(iAfter)}: data already encrypted with the old key must be re-encrypted (WSO2 data migration / cipher tool)`);
     const secretsTable = lookup(obj, 'secrets') as Raw | undefined;
     // Only encrypted values become unreadable: `alias = "[clear]"` is not encrypted yet.
-    const encrypted = secretsTable && typeof secretsTable === 'object' ? Object.keys(secretsTable).filter((k) => !/^\[[^\]]*\]$/.test(String(secretsTable[k]).trim())) : [];
+    const encrypted = secretsTable && typeof secretsTable === 'object' ? Object.keys(secretsTable).filter((k) => !isBracketed(String(secretsTable[k]))) : [];
     if (encrypted.length) {
       warnings.push(reencryptWarning({ from: describeKs(iBefore), to: describeKs(iAfter), aliases: encrypted, where: `[secrets] of ${rel}`, fresh: [...claims.keys()] }));
     }

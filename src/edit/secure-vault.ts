@@ -49,7 +49,7 @@ export function parseCipherTool(text: string): Map<string, CipherToolMapping> {
 }
 
 /** A value the cipher tool has not encrypted yet: clear text in brackets (it encrypts those in place). */
-const isBracketed = (value: string) => /^\[[^\]]*\]$/.test(value.trim());
+export const isBracketed = (value: string): boolean => /^\[[^\]]*\]$/.test(value.trim());
 
 /** Aliases in cipher-text.properties whose value is encrypted (not `[clear text]`), in file order. */
 export function encryptedAliases(text: string): string[] {
