@@ -26,20 +26,15 @@ export function fileDiff(f: FileChange, opts: RenderOptions): string {
   const before = maskPasswords(f.path, decodedText(f.before, f.path).text);
   const after = maskPasswords(f.path, decodedText(f.after, f.path).text);
   if (before === after && f.before.equals(f.after)) return '';
-  if (before === after) {
-    // Only masked values change (a new password for the same keystore): say so rather than print an empty diff.
-    const head = unifiedDiff(`a/${f.path}`, `b/${f.path}`, '', '', 3)
-      .split('\n')
-      .filter((l) => l.startsWith('---') || l.startsWith('+++'));
-    return `${head.map((l) => paint(l, opts.color)).join('\n')}\n  (only passwords change in this file, and they are masked)\n`;
-  }
   const patch = unifiedDiff(`a/${f.path}`, `b/${f.path}`, before.replace(/\r\n/g, '\n'), after.replace(/\r\n/g, '\n'), 3);
-  const body = patch
+  let body = patch
     .split('\n')
     .filter((l) => !l.startsWith('==='))
     .map((l) => paint(l, opts.color))
     .join('\n');
-  return body.endsWith('\n') ? body : `${body}\n`;
+  if (!body.endsWith('\n')) body += '\n';
+  // Only masked values change (a new password for the same keystore): the patch is its header alone; say why.
+  return before === after ? `${body}  (only passwords change in this file, and they are masked)\n` : body;
 }
 
 /** A text's lines as jsdiff's line diff cuts them: each with its line break, the last one perhaps without. */
