@@ -81,9 +81,10 @@ export function checkRelPath(rel: string): void {
   if (rel.split('/')[0] === STATE_DIR) throw new Error(`refusing to write inside ${STATE_DIR}: ${rel}`);
 }
 
-const inside = (root: string, p: string) => {
+/** Whether `p` is `root` or under it (both absolute). A folder named `..keys` is under it: only `..` and `../` climb out. */
+export const isInside = (root: string, p: string) => {
   const r = path.relative(root, p);
-  return r === '' || (r !== '..' && !r.startsWith(`..${path.sep}`) && !path.isAbsolute(r)); // `..keys/` is inside
+  return r === '' || (r !== '..' && !r.startsWith(`..${path.sep}`) && !path.isAbsolute(r));
 };
 
 /**
@@ -108,7 +109,7 @@ export async function resolveTarget(home: string, rel: string, fs: FsOps): Promi
     const parent = await step(rel, 'find the folder of', () => fs.realpath(path.dirname(abs)));
     real = path.join(parent, path.basename(abs));
   }
-  if (!inside(realHome, real)) {
+  if (!isInside(realHome, real)) {
     throw new KsError('FILE_SYMLINK', `is a symlink that points outside HOME (to ${real}); it is not changed`, {
       file: rel,
       hint:

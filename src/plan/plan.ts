@@ -5,6 +5,7 @@
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { KsError } from '../errors';
+import { isInside } from '../io/paths';
 import { FUNCTIONS, type KsFunction } from '../changes/types';
 
 export type Secret = string | { env: string };
@@ -161,7 +162,7 @@ export function resolveSecret(s: Secret, where: string, env: NodeJS.ProcessEnv):
 export function resolveKeystorePath(home: string, p: string): { absPath: string; homeRelPath: string | null } {
   const absPath = isAbsolute(p) ? resolve(p) : resolve(home, p);
   const rel = relative(resolve(home), absPath);
-  const inside = rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel); // a folder named `..keys` is inside
+  const inside = rel !== '' && isInside(home, absPath);
   if (!isAbsolute(p) && !inside) {
     throw new KsError('PLAN_INVALID', `keystore path "${p}" climbs out of HOME`, {
       hint: 'Give a path inside HOME (e.g. repository/resources/security/x.jks) or an absolute path.',

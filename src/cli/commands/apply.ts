@@ -4,7 +4,7 @@
  * parsed back.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { KsError } from '../../errors';
 import { collectAlsoUpdate } from '../../changes/also-update';
 import { planChanges } from '../../changes/plan-changes';
@@ -21,6 +21,7 @@ import { jsonFiles, renderDiff, renderSummary } from '../../preview/diff';
 import { decodedText } from '../../changes/decoded';
 import { parseXml } from '../../xml/document';
 import { applyTransaction, type TransactionOptions } from '../../io';
+import { isInside } from '../../io/paths';
 import { confirmOrRefuse } from '../confirm';
 import type { CliIo } from '../io';
 import { Out } from '../output';
@@ -77,10 +78,8 @@ function truststoreRef(layout: HomeLayout, files: Map<string, Buffer>, plan: Pla
     if (!cur?.location) return null;
     const p = normalizeConfigPath(cur.location);
     const absPath = resolve(layout.home, p);
-    const up = relative(layout.home, absPath);
-    const inside = up !== '..' && !up.startsWith(`..${sep}`) && !isAbsolute(up);
     return {
-      path: inside ? relative(layout.home, absPath).split(sep).join('/') : absPath,
+      path: isInside(layout.home, absPath) ? relative(layout.home, absPath).split(sep).join('/') : absPath,
       absPath,
       password: cur.secretAlias ? undefined : cur.password,
       type: cur.type === 'PKCS12' || cur.type === 'JKS' ? cur.type : undefined,
