@@ -208,15 +208,14 @@ export function planChanges(input: PlanInput): ChangeSet {
   const ctRel = layout.files.cipherText;
   const ctBytes = ctRel ? input.files.get(ctRel) : undefined;
   const vaultChange = vaultKeystoreChange as { from: string; to: string } | null; // assigned inside the carbon.xml callback
-  // Only encrypted values become unreadable: a bracketed one is clear text the cipher tool has not encrypted yet.
-  if (vaultChange && ctRel && ctBytes) {
-    const aliases = encryptedAliases(decodedText(ctBytes, ctRel).text);
-    if (aliases.length) warnings.push(reencryptWarning({ ...vaultChange, aliases, where: ctRel, fresh: [...new Set(vault.map((v) => v.alias))] }));
-  }
   if (ctRel && ctBytes) {
-    const replaced = files.flatMap((f) => f.changes.filter((c) => c.secret && c.from).map((c) => ({ file: f.path, setting: c.setting, from: c.from })));
+    const ctText = decodedText(ctBytes, ctRel).text;
     const fresh = new Set(vault.map((v) => v.alias));
-    const stale = staleBracketed(decodedText(ctBytes, ctRel).text, cipherToolOf(input), replaced).filter((a) => !fresh.has(a));
+    // Only encrypted values become unreadable: a bracketed one is clear text the cipher tool has not encrypted yet.
+    const aliases = vaultChange ? encryptedAliases(ctText) : [];
+    if (vaultChange && aliases.length) warnings.push(reencryptWarning({ ...vaultChange, aliases, where: ctRel, fresh: [...fresh] }));
+    const replaced = files.flatMap((f) => f.changes.filter((c) => c.secret && c.from).map((c) => ({ file: f.path, setting: c.setting, from: c.from })));
+    const stale = staleBracketed(ctText, cipherToolOf(input), replaced).filter((a) => !fresh.has(a));
     if (stale.length) {
       warnings.push(
         `${ctRel} still holds the old password in brackets (not encrypted) for ${stale.join(', ')}. The server does not read them now, but bin/ciphertool.sh -Dconfigure would encrypt those old values and put their placeholders over the new passwords: before you run it, write the new passwords there (alias=[value]).`,
