@@ -135,9 +135,10 @@ export function checkPlanKeystores(
     }
     const https = keyFns.filter((f) => f === 'tls' || f === 'axis2');
     if (https.length && keys.length > 1) {
-      // Java's SunX509 key manager (Tomcat 7, the https transports) recovers every key of the file with the one key password.
-      const keyPassword = plan.keystores[name].keyPassword === undefined ? r.password : r.keyPassword;
-      const others = keys.filter((k) => k.alias !== alias && !opensWith(ks, store, bytes, k.alias, r.password, keyPassword));
+      // Java's SunX509 key manager (Tomcat 7, the https transports) recovers every key of the file with the one key password
+      // (r.keyPassword: the store password when the plan leaves it out). The served key opened above.
+      const served = alias.toLowerCase();
+      const others = keys.filter((k) => k.alias.toLowerCase() !== served && !opensWith(ks, store, bytes, k.alias, r.password, r.keyPassword));
       if (others.length) {
         warnings.push(
           `keystore "${name}" (for ${https.join(', ')}): ${ks.nameAliases(others.map((k) => k.alias))} ${others.length === 1 ? 'does' : 'do'} not open with the key password of "${alias}". ` +
