@@ -133,6 +133,11 @@ export function applyAlsoUpdate(cs: ChangeSet, input: Input): ChangeSet {
   const { layout, targets } = input;
   const moving = movingKeystores(layout, input.files, targets);
   if (moving.size === 0) return cs;
+  /** The functions that move away from the keystore a reference names (a bare name is under resources/security). */
+  const usersOf = (ref: Reference) => {
+    const loc = normalizeConfigPath(ref.value);
+    return moving.get(loc) ?? moving.get(`repository/resources/security/${loc}`);
+  };
 
   const generated = new Set(opts.generated ?? []);
   const changedPaths = new Set(cs.files.map((f) => f.path));
@@ -144,8 +149,7 @@ export function applyAlsoUpdate(cs: ChangeSet, input: Input): ChangeSet {
     if (isManaged(layout, ref.path) || changedPaths.has(ref.path)) continue;
     // The config mapper's own inputs (default.json, infer.json, templates): defaults that deployment.toml overrides.
     if (layout.era === 'toml' && ref.path.startsWith('repository/resources/conf/')) continue;
-    const loc = normalizeConfigPath(ref.value);
-    const users = moving.get(loc) ?? moving.get(`repository/resources/security/${loc}`);
+    const users = usersOf(ref);
     if (!users) continue;
     const where = `${ref.path}:${ref.line} ${ref.setting}`;
     if (generated.has(ref.path)) {
@@ -171,8 +175,7 @@ export function applyAlsoUpdate(cs: ChangeSet, input: Input): ChangeSet {
     const bytes = rel ? (finalBytes.get(rel) ?? input.files.get(rel)) : undefined;
     if (!rel || !bytes) continue;
     for (const ref of scanText(rel, bytes, layout)) {
-      const loc = normalizeConfigPath(ref.value);
-      if (ref.function !== 'other' || !(moving.get(loc) ?? moving.get(`repository/resources/security/${loc}`))) continue;
+      if (ref.function !== 'other' || !usersOf(ref)) continue;
       behind.push(`${rel}:${ref.line} ${ref.setting} (${ref.value}: not a setting this tool edits; change it by hand)`);
     }
   }
