@@ -3,18 +3,15 @@
  * restored by the tool, but its copies are still there: backups and restore must say so, not claim
  * that nothing was ever applied.
  */
-import { copyFileSync, cpSync, readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO, ensureBuilt, runCli } from '../helpers/home';
-import { tmpDir } from '../helpers/keytool';
+import { DEMO, demoHome, ensureBuilt, runCli } from '../helpers/home';
 
 beforeAll(() => ensureBuilt());
 
 it('backups and restore name the damaged checkpoint and where its copies are', () => {
-  const home = join(tmpDir('damaged'), 'wso2ei-6.2.0');
-  cpSync(join(REPO, 'samples', 'wso2ei-6.2.0'), home, { recursive: true });
-  copyFileSync(join(REPO, 'samples', 'keystores', 'demo-keystore.p12'), join(home, 'repository', 'resources', 'security', 'demo-keystore.p12'));
-  const applied = runCli(['apply', '--plan', join(REPO, 'samples', 'demo-plan.json'), home, '--yes', '--json'], { env: { DEMO_STORE_PASS: 'demo-store-pass' } });
+  const home = demoHome('damaged');
+  const applied = runCli(['apply', '--plan', DEMO.plan, home, '--yes', '--json'], { env: DEMO.env });
   expect(applied.code).toBe(0);
   const id = JSON.parse(applied.stdout).backup as string;
   const backups = join(home, '.wso2-keystore', 'backups');
@@ -35,10 +32,8 @@ it('backups and restore name the damaged checkpoint and where its copies are', (
 });
 
 it('restore without --id refuses to skip a newer damaged checkpoint; --id an older one goes on, with the warning', () => {
-  const home = join(tmpDir('damaged2'), 'wso2ei-6.2.0');
-  cpSync(join(REPO, 'samples', 'wso2ei-6.2.0'), home, { recursive: true });
-  copyFileSync(join(REPO, 'samples', 'keystores', 'demo-keystore.p12'), join(home, 'repository', 'resources', 'security', 'demo-keystore.p12'));
-  const first = JSON.parse(runCli(['apply', '--plan', join(REPO, 'samples', 'demo-plan.json'), home, '--yes', '--json'], { env: { DEMO_STORE_PASS: 'demo-store-pass' } }).stdout).backup as string;
+  const home = demoHome('damaged2');
+  const first = JSON.parse(runCli(['apply', '--plan', DEMO.plan, home, '--yes', '--json'], { env: DEMO.env }).stdout).backup as string;
   // The restore is a checkpoint of its own, newer than the apply's.
   const second = JSON.parse(runCli(['restore', home, '--yes', '--json']).stdout).backup as string;
   expect(second.slice(0, 16) >= first.slice(0, 16)).toBe(true);

@@ -5,20 +5,15 @@
  * the `.partial` checkpoint holds the originals and one file already has its new bytes.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, REPO, ensureBuilt, hashTree, runCli } from '../helpers/home';
-import { tmpDir } from '../helpers/keytool';
+import { CLI, DEMO, demoHome, ensureBuilt, hashTree, runCli } from '../helpers/home';
 
 beforeAll(() => ensureBuilt());
 
-const DEMO_PASS = 'demo-store-pass';
-
 /** A copy of samples/wso2ei-6.2.0 with an apply killed half-way through; returns it and its original hashes. */
 function crashedHome(): { home: string; before: Record<string, string> } {
-  const home = join(tmpDir('recovered'), 'wso2ei-6.2.0');
-  cpSync(join(REPO, 'samples', 'wso2ei-6.2.0'), home, { recursive: true });
-  copyFileSync(join(REPO, 'samples', 'keystores', 'demo-keystore.p12'), join(home, 'repository', 'resources', 'security', 'demo-keystore.p12'));
+  const home = demoHome('recovered');
   const before = hashTree(home);
   const preload = join(home, '..', 'kill-at-second-file.js');
   writeFileSync(
@@ -26,8 +21,8 @@ function crashedHome(): { home: string; before: Record<string, string> } {
     "const fsp = require('node:fs/promises');\nconst rename = fsp.rename;\nlet files = 0;\n" +
       "fsp.rename = function (from, to) {\n  if (!String(to).includes('.wso2-keystore') && ++files === 2) process.kill(process.pid, 'SIGKILL');\n  return rename.apply(this, arguments);\n};\n",
   );
-  const r = spawnSync(process.execPath, ['-r', preload, CLI, 'apply', '--plan', join(REPO, 'samples', 'demo-plan.json'), home, '--yes'], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', DEMO_STORE_PASS: DEMO_PASS },
+  const r = spawnSync(process.execPath, ['-r', preload, CLI, 'apply', '--plan', DEMO.plan, home, '--yes'], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...DEMO.env },
     encoding: 'utf8',
   });
   expect(r.signal).toBe('SIGKILL');

@@ -6,21 +6,11 @@
  * and the output says it is applied, with the backup to undo it).
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, REPO, ensureBuilt, hashTree, runCli } from '../helpers/home';
-import { tmpDir } from '../helpers/keytool';
+import { CLI, DEMO, demoHome, ensureBuilt, hashTree, runCli } from '../helpers/home';
 
 beforeAll(() => ensureBuilt());
-
-const DEMO_PASS = 'demo-store-pass';
-
-function sampleHome(): string {
-  const home = join(tmpDir('sigterm'), 'wso2ei-6.2.0');
-  cpSync(join(REPO, 'samples', 'wso2ei-6.2.0'), home, { recursive: true });
-  copyFileSync(join(REPO, 'samples', 'keystores', 'demo-keystore.p12'), join(home, 'repository', 'resources', 'security', 'demo-keystore.p12'));
-  return home;
-}
 
 /** Run `args` on `home` with a preload that sends SIGTERM right before the chosen rename. */
 function withSigterm(home: string, at: 'second file' | 'commit', args: string[]) {
@@ -32,16 +22,16 @@ function withSigterm(home: string, at: 'second file' | 'commit', args: string[])
       `fsp.rename = async function (from, to) {\n  if (${when}) { process.kill(process.pid, 'SIGTERM'); await new Promise((r) => setTimeout(r, 5)); }\n  return rename.apply(this, arguments);\n};\n`,
   );
   return spawnSync(process.execPath, ['-r', preload, CLI, ...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', DEMO_STORE_PASS: DEMO_PASS },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...DEMO.env },
     encoding: 'utf8',
   });
 }
 
 /** apply --yes on a fresh copy of the sample home, with SIGTERM right before the chosen rename. */
 function applyWithSigterm(at: 'second file' | 'commit', json: boolean) {
-  const home = sampleHome();
+  const home = demoHome('sigterm');
   const before = hashTree(home);
-  const r = withSigterm(home, at, ['apply', '--plan', join(REPO, 'samples', 'demo-plan.json'), home, '--yes', ...(json ? ['--json'] : [])]);
+  const r = withSigterm(home, at, ['apply', '--plan', DEMO.plan, home, '--yes', ...(json ? ['--json'] : [])]);
   return { r, home, before };
 }
 
@@ -67,7 +57,7 @@ describe('SIGTERM during apply --yes', () => {
     expect(out.backup).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{4}$/);
     expect(out.files.length).toBeGreaterThan(0);
     expect(r.stderr).toContain(`SIGTERM arrived after the change was committed: it is applied. Backup: ${out.backup}`);
-    expect(r.stdout + r.stderr).not.toContain(DEMO_PASS);
+    expect(r.stdout + r.stderr).not.toContain(DEMO.password);
     expect(hashTree(home)).not.toEqual(before);
     expect(JSON.parse(runCli(['backups', home, '--json']).stdout).backups.map((b: { id: string }) => b.id)).toContain(out.backup);
   });
@@ -75,8 +65,8 @@ describe('SIGTERM during apply --yes', () => {
 
 describe('SIGTERM during restore --yes', () => {
   it('mid-write: rolled back to the applied files, exit 143, one JSON error object', () => {
-    const home = sampleHome();
-    expect(runCli(['apply', '--plan', join(REPO, 'samples', 'demo-plan.json'), home, '--yes'], { env: { DEMO_STORE_PASS: DEMO_PASS } }).code).toBe(0);
+    const home = demoHome('sigterm');
+    expect(runCli(['apply', '--plan', DEMO.plan, home, '--yes'], { env: DEMO.env }).code).toBe(0);
     const applied = hashTree(home);
     const r = withSigterm(home, 'second file', ['restore', home, '--yes', '--json']);
     expect(r.status).toBe(143);

@@ -4,7 +4,7 @@
  */
 import { spawnSync, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { structuredPatch } from 'diff';
@@ -36,6 +36,17 @@ const fixtures = require('../../scripts/bench/fixtures.js') as { copyHome(fixtur
 /** A writable scratch copy of a fixture home (folders 0755, files 0644), `into/name` (a new temp folder by default). */
 export function copyHome(fixture: string, into?: string, name = fixture): string {
   return fixtures.copyHome(fixture, into ?? mkdtempSync(join(tmpdir(), `wso2-ks-home-${fixture}-`)), name);
+}
+
+/** The README's demo: samples/demo-plan.json, and the environment that gives it its password. */
+export const DEMO = { plan: join(REPO, 'samples', 'demo-plan.json'), password: 'demo-store-pass', env: { DEMO_STORE_PASS: 'demo-store-pass' } };
+
+/** A scratch copy of samples/wso2ei-6.2.0 with samples/keystores/demo-keystore.p12 in place: DEMO.plan applies to it. */
+export function demoHome(prefix: string): string {
+  const home = join(mkdtempSync(join(tmpdir(), `wso2-ks-${prefix}-`)), 'wso2ei-6.2.0');
+  cpSync(join(REPO, 'samples', 'wso2ei-6.2.0'), home, { recursive: true });
+  copyFileSync(join(REPO, 'samples', 'keystores', 'demo-keystore.p12'), join(home, 'repository', 'resources', 'security', 'demo-keystore.p12'));
+  return home;
 }
 
 export const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
