@@ -22,7 +22,7 @@ import { readSecPolicy } from '../edit/sec-policy';
 import { tomlScanLines } from '../changes/plan-toml';
 import type { CurrentSetting } from '../edit/types';
 import type { HomeLayout } from '../home/layout';
-import type { KsError } from '../errors';
+import { isKsError } from '../errors';
 import { decodeText } from '../text/codec';
 import { lineIndex } from '../text/patcher';
 import { inComment, isXmlFile, parseXml, pathOf, type XmlDocument } from '../xml/document';
@@ -216,7 +216,7 @@ function scanHit(rel: string, bytes: Buffer, latin: string, layout: HomeLayout, 
       doc = parseXml(text, rel);
     } catch (e) {
       doc = null;
-      onUnreadable?.(rel, e instanceof Error && 'describe' in e ? (e as KsError).describe().split('\n')[0] : String(e));
+      onUnreadable?.(rel, isKsError(e) ? e.describe().split('\n')[0] : String(e));
     }
   }
   const byLine = functionsByLine(rel, layout, text, doc);
