@@ -182,8 +182,11 @@ export async function applyCommand(opts: ApplyOptions, io: CliIo): Promise<numbe
     const changed = cs.files.filter((f) => !f.before.equals(f.after));
     const view = { color: io.color && !opts.json };
 
+    // The one JSON object of every outcome (dry run, nothing to do, applied, applied then interrupted).
+    const report = (backup: string | null, dryRun = false) => ({ changed: changed.length > 0, backup, dryRun, files: jsonFiles(cs), warnings: cs.warnings, staysBehind: cs.staysBehind ?? [], notApplicable: cs.notApplicable ?? [], recovered });
+
     if (opts.dryRun || changed.length === 0) {
-      if (opts.json) out.json({ changed: changed.length > 0, backup: null, dryRun: Boolean(opts.dryRun), files: jsonFiles(cs), warnings: cs.warnings, staysBehind: cs.staysBehind ?? [], notApplicable: cs.notApplicable ?? [], recovered });
+      if (opts.json) out.json(report(null, Boolean(opts.dryRun)));
       else {
         if (opts.dryRun) out.out(renderDiff(cs, view));
         out.out(renderSummary(cs, view));
@@ -198,9 +201,8 @@ export async function applyCommand(opts: ApplyOptions, io: CliIo): Promise<numbe
       out.err('Nothing was written.\n');
       return 1;
     }
-    const result = (id: string) => ({ changed: true, backup: id, dryRun: false, files: jsonFiles(cs), warnings: cs.warnings, staysBehind: cs.staysBehind ?? [], notApplicable: cs.notApplicable ?? [], recovered });
-    const { id } = await writeChangeSet(layout.home, cs, `apply --plan ${opts.plan}`, sayOnSignal(out, Boolean(opts.json), layout.home, result));
-    if (opts.json) out.json(result(id));
+    const { id } = await writeChangeSet(layout.home, cs, `apply --plan ${opts.plan}`, sayOnSignal(out, Boolean(opts.json), layout.home, report));
+    if (opts.json) out.json(report(id));
     else {
       out.out(`\nApplied. Backup: ${id}\n`);
       out.out(`To undo:  wso2-keystore restore ${shellQuote(layout.home)} --id ${id}\n`);

@@ -43,8 +43,10 @@ export async function restoreCommand(opts: RestoreCmdOptions, io: CliIo): Promis
       out.out(`Checkpoint ${id} (${plan.checkpoint.time}, ${plan.checkpoint.command})\n`);
       out.out(renderDiff(cs, { color: io.color }));
     }
+    // The one JSON object of every outcome (dry run, nothing to do, restored, restored then interrupted).
+    const report = (backup: string | null, dryRun = false) => ({ changed: backup !== null || (dryRun && changed.length > 0), backup, restoredFrom: id, dryRun, files, damaged: plan.damaged, recovered });
     if (opts.dryRun || changed.length === 0) {
-      if (opts.json) out.json({ changed: changed.length > 0, backup: null, restoredFrom: id, dryRun: Boolean(opts.dryRun), files, damaged: plan.damaged, recovered });
+      if (opts.json) out.json(report(null, Boolean(opts.dryRun)));
       else out.out(changed.length === 0 ? 'Nothing to restore: the files already match the checkpoint.\n' : 'Dry run: nothing was written.\n');
       return 0;
     }
@@ -53,14 +55,13 @@ export async function restoreCommand(opts: RestoreCmdOptions, io: CliIo): Promis
       out.err('Nothing was written.\n');
       return 1;
     }
-    const result = (backup: string) => ({ changed: true, backup, restoredFrom: id, dryRun: false, files, damaged: plan.damaged, recovered });
-    const r = await restoreCheckpoint(layout.home, id, { force: opts.force, onSignalExit: sayOnSignal(out, Boolean(opts.json), layout.home, result) });
+    const r = await restoreCheckpoint(layout.home, id, { force: opts.force, onSignalExit: sayOnSignal(out, Boolean(opts.json), layout.home, report) });
     if (r.id === null) {
-      if (opts.json) out.json({ changed: false, backup: null, restoredFrom: id, files, damaged: plan.damaged, recovered });
+      if (opts.json) out.json(report(null));
       else out.out('Nothing to restore: the files already match the checkpoint.\n');
       return 0;
     }
-    if (opts.json) out.json(result(r.id));
+    if (opts.json) out.json(report(r.id));
     else {
       out.out(`Restored ${r.restored.length} file(s) from ${id}. This restore is itself checkpoint ${r.id}.\n`);
       out.out(`To undo the restore:  wso2-keystore restore ${shellQuote(layout.home)} --id ${r.id}\n`);
