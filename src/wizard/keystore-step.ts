@@ -6,7 +6,8 @@
  * Reads keystore bytes; writes nothing.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
+import { isInside } from '../io/paths';
 import { isKsError } from '../errors';
 import type { CertInfo, Keystore } from '../keystore/types';
 import type { Prompter } from './prompter';
@@ -71,7 +72,7 @@ export function proposeKeystorePath(home: string, inUse: Set<string>, exclude: S
 
 export function planPath(home: string, absPath: string): string {
   const rel = relative(home, absPath);
-  return rel && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel) ? rel.split(sep).join('/') : absPath; // `..keys/` is inside
+  return rel && isInside(home, absPath) ? rel.split(sep).join('/') : absPath;
 }
 
 function keystoreName(absPath: string, taken: Set<string>): string {
