@@ -3,7 +3,7 @@
  * and for a setting the file leaves to the product's default (a deployment.toml table left out),
  * that it is the default, never a line 0.
  */
-import { currentSettings } from '../../src/cli/commands/verify';
+import { currentSettings } from '../../src/home/settings';
 import { detectHome } from '../../src/home/layout';
 import { readHomeFiles } from '../../src/home/read-files';
 import { describeCurrent } from '../../src/wizard/functions';

@@ -1,0 +1,47 @@
+/**
+ * What a home's config files say about keystores: every keystore setting, function by function, from
+ * the files' bytes (as read now, or as a change set leaves them). Pure: the caller reads the files.
+ * Used by verify, the wizard's first screen, and the planner's truststore check.
+ */
+import { readAxis2 } from '../edit/axis2';
+import { readCarbonXml } from '../edit/carbon';
+import { readCatalina } from '../edit/catalina';
+import { readSecPolicy } from '../edit/sec-policy';
+import type { CurrentSetting } from '../edit/types';
+import { readTomlSettings } from '../changes/plan-toml';
+import { decodedText } from '../changes/decoded';
+import { parseXml } from '../xml/document';
+import type { HomeLayout } from './layout';
+
+/** Every keystore setting of a home, as `files` (home-relative path → bytes) say. */
+export function currentSettings(layout: HomeLayout, files: Map<string, Buffer>): Array<CurrentSetting & { path: string }> {
+  const out: Array<CurrentSetting & { path: string }> = [];
+  const xml = (rel: string | undefined) => (rel && files.get(rel) ? parseXml(decodedText(files.get(rel)!, rel).text, rel) : null);
+  const f = layout.files;
+  if (layout.era === 'toml' && f.deploymentToml && files.get(f.deploymentToml)) {
+    // The XML files are generated from deployment.toml at start: the toml (with its defaults) is what counts.
+    const rel = f.deploymentToml;
+    for (const s of readTomlSettings(decodedText(files.get(rel)!, rel).text, rel, { layout, files })) out.push({ ...s, path: rel });
+    if (f.secPolicy && files.get(f.secPolicy)) {
+      const s = readSecPolicy(decodedText(files.get(f.secPolicy)!, f.secPolicy).text, f.secPolicy);
+      if (s) out.push({ ...s, path: f.secPolicy });
+    }
+    return out;
+  }
+  const carbon = xml(f.carbon);
+  if (carbon && f.carbon) {
+    const c = readCarbonXml(carbon);
+    for (const s of [c.primary, c.internal, c.truststore]) if (s) out.push({ ...s, path: f.carbon });
+  }
+  const cat = xml(f.catalina);
+  if (cat && f.catalina) for (const s of readCatalina(cat)) out.push({ ...s, path: f.catalina });
+  for (const rel of f.axis2) {
+    const d = xml(rel);
+    if (d) for (const s of readAxis2(d)) out.push({ ...s, path: rel });
+  }
+  if (f.secPolicy && files.get(f.secPolicy)) {
+    const s = readSecPolicy(decodedText(files.get(f.secPolicy)!, f.secPolicy).text, f.secPolicy);
+    if (s) out.push({ ...s, path: f.secPolicy });
+  }
+  return out;
+}
