@@ -45,3 +45,6 @@ export function currentSettings(layout: HomeLayout, files: Map<string, Buffer>):
   }
   return out;
 }
+
+/** `path:line`, or for a setting the file leaves to the product's default (line 0), `path (by default)`. */
+export const where = (l: { path: string; line: number }) => (l.line ? `${l.path}:${l.line}` : `${l.path} (by default)`);

@@ -208,3 +208,74 @@ export function checkPlanKeystores(
   }
   return { warnings, certs };
 }
+
+/** A key setting the home keeps after the plan, read from its config files as the plan leaves them. */
+export interface KeyInService {
+  function: KsFunction;
+  /** As the config names it, for messages. */
+  location: string;
+  absPath: string;
+  password: string;
+  type?: 'JKS' | 'PKCS12';
+  /** The alias the config names; without one, the keystore's only key. */
+  alias?: string;
+  /** Where it is set, for messages: `conf/carbon.xml:364`. */
+  source: string;
+}
+
+/** Functions whose certificate other parties check against a truststore: signatures (primary) and https (tls, axis2). */
+export const TRUSTED_KEY_FUNCTIONS: readonly KsFunction[] = ['primary', 'tls', 'axis2'];
+
+/**
+ * A plan that puts a new truststore in place must leave it trusting the keys that stay in service
+ * (the primary keystore's, Tomcat's, the https transports'), not only the new ones checkPlanKeystores
+ * looks at: a truststore built from scratch, with only the company's CAs, is the usual way to lose
+ * the server's own self-signed certificate. One warning per certificate it lacks, naming each
+ * setting that serves with it. A keystore that does not open with the password its config gives, or
+ * whose key cannot be told (several keys, no alias), is left to `verify`, which reports it.
+ */
+export function checkTrustOfKeysInService(
+  keys: readonly KeyInService[],
+  trust: { path: string; bytes: Buffer; password: string; type?: 'JKS' | 'PKCS12' },
+  readBytes: (absPath: string) => Buffer,
+): string[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ks = require('../keystore') as typeof import('../keystore');
+  let trustStore: Keystore;
+  try {
+    trustStore = ks.openKeystore(trust.bytes, { password: trust.password, declaredType: trust.type, label: trust.path });
+  } catch {
+    return []; // checkPlanKeystores has said why
+  }
+  const opened = new Map<string, Keystore | null>();
+  const open = (k: KeyInService): Keystore | null => {
+    const id = `${k.absPath}\0${k.password}`;
+    if (!opened.has(id)) {
+      try {
+        opened.set(id, ks.openKeystore(readBytes(k.absPath), { password: k.password, declaredType: k.type, label: k.location }));
+      } catch {
+        opened.set(id, null);
+      }
+    }
+    return opened.get(id)!;
+  };
+  // By certificate: the primary keystore often serves tls and axis2 too, with the same key.
+  const missing = new Map<string, { cert: CertInfo; alias: string; location: string; uses: Map<KsFunction, string[]> }>();
+  for (const k of keys) {
+    const store = open(k);
+    if (!store) continue;
+    const keysOf = store.entries.filter((e) => e.kind === 'privateKey');
+    const entry = k.alias ? keysOf.find((e) => e.alias === k.alias!.toLowerCase()) : keysOf.length === 1 ? keysOf[0] : undefined;
+    const cert = entry?.chain[0];
+    if (!entry || !cert || ks.containsCertificate(trustStore, cert.sha256)) continue;
+    const m = missing.get(cert.sha256) ?? { cert, alias: entry.alias, location: k.location, uses: new Map() };
+    m.uses.set(k.function, [...(m.uses.get(k.function) ?? []), k.source]);
+    missing.set(cert.sha256, m);
+  }
+  return [...missing.values()].map(
+    ({ cert, alias, location, uses }) =>
+      `the certificate of "${alias}" in ${location} (${cert.subject}), which stays in service for ${[...uses].map(([fn, at]) => `${fn} (${at[0]}${at.length > 1 ? ` and ${at.length - 1} more` : ''})`).join(', ')}, is not in the new truststore ${trust.path}: ` +
+      `what checks this server against it (the other nodes, the gateway, the management console calling its own services) fails with "PKIX path building failed". ` +
+      `Add it before restarting: keytool -exportcert -keystore ${location} -alias ${alias} -file ${alias}.cer, then keytool -importcert -keystore ${trust.path} -alias ${alias} -file ${alias}.cer.`,
+  );
+}

@@ -92,5 +92,10 @@ describeWithKeytool('apply --import-cert when the key reuses an alias the trusts
     const out = JSON.parse(r.stdout);
     expect(out.files.map((f: { path: string }) => f.path)).not.toContain('repository/resources/security/prod.p12');
     expect(out.warnings.join('\n')).not.toMatch(/not in the truststore/);
+    // primary stays on wso2carbon.jks, whose certificate prod.p12 lacks: named, and left to keytool
+    // (--import-cert imports only the certificates of keystores the plan puts in service).
+    expect(out.warnings.filter((w: string) => /stays in service/.test(w))).toEqual([
+      expect.stringMatching(/^the certificate of "wso2carbon" in repository\/resources\/security\/wso2carbon\.jks .* stays in service for primary \(repository\/conf\/carbon\.xml:\d+\), is not in the new truststore repository\/resources\/security\/prod\.p12/),
+    ]);
   });
 });

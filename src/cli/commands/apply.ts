@@ -14,7 +14,8 @@ import { readCarbonXml } from '../../edit/carbon';
 import { normalizeConfigPath } from '../../edit/paths';
 import { detectHome, type HomeLayout } from '../../home/layout';
 import { readHomeFiles } from '../../home/read-files';
-import { checkPlanKeystores, type TruststoreRef } from '../../plan/check-keystores';
+import { currentSettings, where } from '../../home/settings';
+import { TRUSTED_KEY_FUNCTIONS, checkPlanKeystores, checkTrustOfKeysInService, type KeyInService, type TruststoreRef } from '../../plan/check-keystores';
 import { parsePlan, planSecrets, type Plan } from '../../plan/plan';
 import { resolveKeystores, targetsOf, type ResolvedKeystore } from '../../plan/targets';
 import { jsonFiles, renderDiff, renderSummary } from '../../preview/diff';
@@ -118,7 +119,32 @@ export async function buildChangeSet(
   });
   if (check.truststoreChange) cs.files.push(check.truststoreChange);
   cs.warnings.unshift(...check.warnings);
+  if (plan.functions.truststore) cs.warnings.push(...trustOfKeysInService(layout, files, cs, resolved, truststoreRef(layout, files, plan, resolved)!, keystores.read));
   return cs;
+}
+
+/**
+ * For a plan that puts a new truststore in place: the keys the configs serve with once the change
+ * set is applied (read from the edited texts, so a toml table that follows [keystore.primary] follows
+ * the new one), other than the plan's own keystores, checked against that truststore as it will be
+ * (with --import-cert's additions).
+ */
+function trustOfKeysInService(layout: HomeLayout, files: Map<string, Buffer>, cs: ChangeSet, resolved: Map<string, ResolvedKeystore>, trust: TruststoreRef, read: (absPath: string) => Buffer): string[] {
+  const after = new Map(files);
+  for (const f of cs.files) if (after.has(f.path)) after.set(f.path, f.after);
+  const planned = new Set([...resolved.values()].map((k) => k.absPath));
+  const keys: KeyInService[] = [];
+  for (const s of currentSettings(layout, after)) {
+    if (s.function === 'other' || !TRUSTED_KEY_FUNCTIONS.includes(s.function) || !s.location || s.password === undefined || s.secretAlias) continue;
+    const absPath = resolve(layout.home, normalizeConfigPath(s.location));
+    if (planned.has(absPath)) continue;
+    const location = isInside(layout.home, absPath) ? relative(layout.home, absPath).split(sep).join('/') : absPath;
+    const type = s.type === 'JKS' || s.type === 'PKCS12' ? s.type : undefined;
+    keys.push({ function: s.function, location, absPath, password: s.password, type, alias: s.alias, source: where(s) });
+  }
+  if (!keys.length || !trust.password) return [];
+  const trusted = cs.files.find((f) => f.binary && f.path === trust.path)?.after ?? read(trust.absPath);
+  return checkTrustOfKeysInService(keys, { path: trust.path, bytes: trusted, password: trust.password, type: trust.type }, read);
 }
 
 /**

@@ -10,7 +10,7 @@ import { normalizeConfigPath } from '../../edit/paths';
 import { tomlKeyWarnings } from '../../changes/plan-toml';
 import { detectHome, type HomeLayout } from '../../home/layout';
 import { readHomeFiles } from '../../home/read-files';
-import { currentSettings } from '../../home/settings';
+import { currentSettings, where } from '../../home/settings';
 import type { Keystore } from '../../keystore/types';
 import { decodedText } from '../../changes/decoded';
 import type { CliIo } from '../io';
@@ -128,9 +128,6 @@ export async function verifyHome(layout: HomeLayout, now = new Date()): Promise<
   }
   return lines;
 }
-
-/** `path:line`, or for a setting the file leaves to the product's default (line 0), `path (by default)`. */
-export const where = (l: { path: string; line: number }) => (l.line ? `${l.path}:${l.line}` : `${l.path} (by default)`);
 
 export async function verifyCommand(opts: { home?: string; json?: boolean }, io: CliIo): Promise<number> {
   const out = new Out(io);
