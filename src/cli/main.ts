@@ -121,11 +121,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const { menuCommand } = await import('./commands/setup.js');
     code = await menuCommand(io);
   });
+  // `help [command]`, as git and npm have it: commander adds it by itself only to a program without an action.
+  program.helpCommand('help [command]', 'show the help of a command');
 
   // The menu takes no arguments, so commander would call a misspelt command "too many arguments".
-  const first = argv[0];
-  if (first !== undefined && !first.startsWith('-') && !program.commands.some((c) => c.name() === first)) {
-    io.stderr.write(`error: unknown command '${first}' (commands: ${program.commands.map((c) => c.name()).join(', ')})\n(run wso2-keystore --help for usage)\n`);
+  // `help nosuch` too (commander would print the program's help and exit 0).
+  const named = argv[0] === 'help' ? argv[1] : argv[0];
+  if (named !== undefined && !named.startsWith('-') && named !== 'help' && !program.commands.some((c) => c.name() === named)) {
+    io.stderr.write(`error: unknown command '${named}' (commands: ${program.commands.map((c) => c.name()).join(', ')})\n(run wso2-keystore --help for usage)\n`);
     return EXIT.USAGE;
   }
   try {

@@ -43,6 +43,10 @@ test.each([
   // A misspelt or made-up command is named as such (the menu's "too many arguments" said nothing useful).
   [['recover', '/tmp'], 2, /^error: unknown command 'recover' \(commands: apply, scan, backups, restore, inspect, verify, setup\)$/m],
   [['scna'], 2, /unknown command 'scna'/],
+  // `help [command]`, as git and npm have it.
+  [['help'], 0, /Usage: wso2-keystore \[options\] \[command\][\s\S]*help \[command\] +show the help of a command/],
+  [['help', 'restore'], 0, /Usage: wso2-keystore restore \[options\] \[home\][\s\S]*--force/],
+  [['help', 'nosuch'], 2, /^error: unknown command 'nosuch' \(commands: apply, scan/m],
 ])('main(%j) still goes through commander', async (argv, want, text) => {
   const t = io();
   const code = await main(argv as string[], t.cli);
