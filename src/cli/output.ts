@@ -2,7 +2,8 @@
  * Everything a command prints goes through here: errors in one shape, JSON on stdout only, and
  * every known secret redacted from both streams.
  */
-import { isKsError, EXIT, type KsError } from '../errors';
+import { isKsError, EXIT, KsError } from '../errors';
+import type { TransactionOptions } from '../io';
 import { redact } from '../preview/mask';
 import type { CliIo } from './io';
 
@@ -43,4 +44,22 @@ export class Out {
     if (this.io.env.WSO2KS_DEBUG && e instanceof Error && e.stack) this.err(`${e.stack}\n`);
     return EXIT.FAILURE;
   }
+}
+
+/** A path as one shell word, for the commands we print (`wso2-keystore restore '/opt/my home' --id …`). */
+export const shellQuote = (s: string) => (/^[A-Za-z0-9_./:=@-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/**
+ * What a command says when a signal ends a write: rolled back (nothing written), or, when it came
+ * after the commit point, applied. `json` also puts it on stdout as the command's one JSON object.
+ */
+export function sayOnSignal(out: Out, json: boolean, home: string, result: (id: string) => Record<string, unknown> = (id) => ({ changed: true, backup: id })): NonNullable<TransactionOptions['onSignalExit']> {
+  return ({ signal, id, error }) => {
+    if (id === null) {
+      out.fail(error ?? new KsError('ABORTED', `interrupted by ${signal}; the files were left as they were`), json);
+      return;
+    }
+    if (json) out.json({ ...result(id), interrupted: signal });
+    out.err(`${signal} arrived after the change was committed: it is applied. Backup: ${id}\nTo undo:  wso2-keystore restore ${shellQuote(home)} --id ${id}\n`);
+  };
 }

@@ -7,17 +7,17 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { KsError } from '../errors';
 import { recoverFirst } from '../cli/commands/recover';
+import { sayOnSignal, shellQuote } from '../cli/output';
 import { resolveHome, runSetup, type WizardContext } from './setup-flow';
 
 /*
  * Like setup-flow's: what restore, scan and inspect need is required when that choice is made, so
  * the menu's first question is drawn without the transaction layer, the preview or the planner
- * (which apply, the home of shellQuote, pulls in).
+ * (which apply pulls in).
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
 const ioLib = () => require('../io') as typeof import('../io');
 const previewLib = () => require('../preview/diff') as typeof import('../preview/diff');
-const applyLib = () => require('../cli/commands/apply') as typeof import('../cli/commands/apply');
 const scanLib = () => require('../cli/commands/scan') as typeof import('../cli/commands/scan');
 const inspectLib = () => require('../cli/commands/inspect') as typeof import('../cli/commands/inspect');
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -117,13 +117,13 @@ export async function runRestore(ctx: WizardContext): Promise<number> {
   ctx.onWriting?.(true);
   let r: { id: string | null; restored: string[] };
   try {
-    r = await restoreCheckpoint(layout.home, id, { force, onSignalExit: applyLib().sayOnSignal(ctx.out, false, layout.home) });
+    r = await restoreCheckpoint(layout.home, id, { force, onSignalExit: sayOnSignal(ctx.out, false, layout.home) });
   } finally {
     ctx.onWriting?.(false);
   }
   if (r.id === null) throw new KsError('IO', 'nothing was restored');
   tell(`Restored ${r.restored.length} file(s) from ${id}: ${r.restored.join(', ')}`);
-  tell(`This restore is itself checkpoint ${r.id}. To undo it:  wso2-keystore restore ${applyLib().shellQuote(layout.home)} --id ${r.id}`);
+  tell(`This restore is itself checkpoint ${r.id}. To undo it:  wso2-keystore restore ${shellQuote(layout.home)} --id ${r.id}`);
   tell('Restart the server for the change to take effect.');
   return 0;
 }

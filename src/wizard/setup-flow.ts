@@ -22,7 +22,7 @@ import { recoverFirst } from '../cli/commands/recover';
 import { verifyHome } from '../cli/commands/verify';
 import { currentSettings, where } from '../home/settings';
 import type { CliIo } from '../cli/io';
-import type { Out } from '../cli/output';
+import { sayOnSignal, shellQuote, type Out } from '../cli/output';
 import { FUNCTION_INFO, KEY_FUNCTIONS, describeCurrent, functionChoices, functionsOf } from './functions';
 import { askKeystore, type WizardKeystore } from './keystore-step';
 import type { Plan } from '../plan/plan';
@@ -41,7 +41,6 @@ const plannerLib = () => require('../changes/plan-changes') as typeof import('..
 /* eslint-enable @typescript-eslint/no-require-imports */
 const buildChangeSet: typeof import('../cli/commands/apply').buildChangeSet = (...a) => applyLib().buildChangeSet(...a);
 const writeChangeSet: typeof import('../cli/commands/apply').writeChangeSet = (...a) => applyLib().writeChangeSet(...a);
-const shellQuote = (s: string) => applyLib().shellQuote(s);
 
 export interface WizardContext {
   io: CliIo;
@@ -224,7 +223,7 @@ export async function runSetup(ctx: WizardContext, opts: SetupOptions): Promise<
   ctx.onWriting?.(true);
   let id: string;
   try {
-    ({ id } = await writeChangeSet(layout.home, cs, `setup${importCert ? ' (import cert)' : ''}`, applyLib().sayOnSignal(ctx.out, false, layout.home)));
+    ({ id } = await writeChangeSet(layout.home, cs, `setup${importCert ? ' (import cert)' : ''}`, sayOnSignal(ctx.out, false, layout.home)));
   } finally {
     ctx.onWriting?.(false);
   }

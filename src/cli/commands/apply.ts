@@ -25,7 +25,7 @@ import { applyTransaction, type TransactionOptions } from '../../io';
 import { isInside } from '../../io/paths';
 import { confirmOrRefuse } from '../confirm';
 import type { CliIo } from '../io';
-import { Out } from '../output';
+import { Out, sayOnSignal, shellQuote } from '../output';
 import { recoverFirst } from './recover';
 
 export interface ApplyOptions {
@@ -147,21 +147,6 @@ function trustOfKeysInService(layout: HomeLayout, files: Map<string, Buffer>, cs
   return checkTrustOfKeysInService(keys, { path: trust.path, bytes: trusted, password: trust.password, type: trust.type }, read);
 }
 
-/**
- * What a command says when a signal ends a write: rolled back (nothing written), or, when it came
- * after the commit point, applied. `json` also puts it on stdout as the command's one JSON object.
- */
-export function sayOnSignal(out: Out, json: boolean, home: string, result: (id: string) => Record<string, unknown> = (id) => ({ changed: true, backup: id })): NonNullable<TransactionOptions['onSignalExit']> {
-  return ({ signal, id, error }) => {
-    if (id === null) {
-      out.fail(error ?? new KsError('ABORTED', `interrupted by ${signal}; the files were left as they were`), json);
-      return;
-    }
-    if (json) out.json({ ...result(id), interrupted: signal });
-    out.err(`${signal} arrived after the change was committed: it is applied. Backup: ${id}\nTo undo:  wso2-keystore restore ${shellQuote(home)} --id ${id}\n`);
-  };
-}
-
 /** Whether an axis2 file (generated, on a toml home) has an active https transport with a keystore (APIM's gateway does; IS does not). */
 function hasHttpsTransport(layout: HomeLayout, files: Map<string, Buffer>): boolean {
   return layout.files.axis2.some((rel) => {
@@ -240,4 +225,3 @@ export async function applyCommand(opts: ApplyOptions, io: CliIo): Promise<numbe
   }
 }
 
-export const shellQuote = (s: string) => (/^[A-Za-z0-9_./:=@-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);

@@ -9,8 +9,7 @@ import { damagedNote, planRestore, restoreCheckpoint } from '../../io';
 import { renderDiff, restorePreview } from '../../preview/diff';
 import { confirmOrRefuse } from '../confirm';
 import type { CliIo } from '../io';
-import { Out } from '../output';
-import { sayOnSignal, shellQuote } from './apply';
+import { Out, sayOnSignal, shellQuote } from '../output';
 import { recoverFirst } from './recover';
 
 export interface RestoreCmdOptions {
