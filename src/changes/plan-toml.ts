@@ -295,7 +295,7 @@ export function planToml(input: TomlPlanInput): ChangeSet {
   };
 
   const edits: TextEdit[] = [];
-  const changes: SettingChange[] = [];
+  const changes: Array<SettingChange & { offset: number }> = [];
   for (const [fn, t] of wanted) {
     const table = TABLE_OF[fn];
     const values: Record<string, string> = { file_name: fileNameFor(t, style, fn, rel), type: t.type, password: t.password };
@@ -330,7 +330,7 @@ export function planToml(input: TomlPlanInput): ChangeSet {
     }
     const r = setTomlValues(text, table, values, { file: rel });
     edits.push(...r.edits);
-    changes.push(...r.changes.map((c) => ({ line: c.line, setting: c.setting, from: c.from, to: c.to, secret: c.secret, function: fn })));
+    changes.push(...r.changes.map((c) => ({ line: c.line, offset: c.offset, setting: c.setting, from: c.from, to: c.to, secret: c.secret, function: fn })));
     notes.push(...r.notes.map((n) => `${rel}: ${n}`));
   }
   for (const [alias, c] of claims) {
@@ -346,12 +346,18 @@ export function planToml(input: TomlPlanInput): ChangeSet {
     const entries = Object.fromEntries([...claims].map(([a, c]) => [a, bracketed(c.value, a, rel)]));
     const r = setTomlValues(text, 'secrets', entries, { file: rel });
     edits.push(...r.edits);
-    changes.push(...r.changes.map((c) => ({ line: c.line, setting: c.setting, from: c.from === '' ? '' : '(encrypted)', to: c.to.slice(1, -1), secret: true, function: 'other' as const })));
+    changes.push(...r.changes.map((c) => ({ line: c.line, offset: c.offset, setting: c.setting, from: c.from === '' ? '' : '(encrypted)', to: c.to.slice(1, -1), secret: true, function: 'other' as const })));
     notes.push(...r.notes.map((n) => `${rel}: ${n}`));
     warnings.push(
       `Secure Vault: ${[...claims.keys()].join(', ')} under [secrets] in ${rel} now hold the new password in clear, in brackets. Run bin/ciphertool.sh -Dconfigure before starting the server: it encrypts every bracketed value.`,
     );
   }
+
+  // Each setTomlValues call saw the original text alone: a table inserted above a change moves it
+  // down by the lines it adds. Lines as the edited file has them (what the admin opens afterwards).
+  const newlines = (t: string) => t.split('\n').length - 1;
+  const linesAdded = (e: { start: number; end: number; text: string }) => newlines(e.text) - newlines(text.slice(e.start, e.end));
+  for (const c of changes) c.line += edits.filter((e) => e.start < c.offset).reduce((n, e) => n + linesAdded(e), 0);
 
   const afterText = applyEdits(text, edits);
   let afterObj: Raw;
@@ -414,7 +420,7 @@ export function planToml(input: TomlPlanInput): ChangeSet {
   }
 
   const files: FileChange[] = [];
-  const sorted = changes.sort((a, b) => a.line - b.line);
+  const sorted: SettingChange[] = changes.sort((a, b) => a.line - b.line).map(({ offset: _, ...c }) => c);
   files.push({ path: rel, before, after: afterText === text ? before : encodeText(afterText, encoding, rel), changes: sorted, notes });
 
   if (targets.secPolicy) {

@@ -286,3 +286,24 @@ describe('odd files', () => {
     expect(s.find((x) => x.function === 'primary')?.type).toBe('PKCS12');
   });
 });
+
+describe.each(FIXTURES)('%s: where the summary says each change is', (fx) => {
+  it('a plan that adds several tables: every change is reported at the line the edited file has it', async () => {
+    const { home, layout, files } = await setup(fx);
+    const targets = {
+      primary: target(home, 'p', 'repository/resources/security/p.jks'),
+      internal: target(home, 'i', 'repository/resources/security/i.jks'),
+      tls: target(home, 't', 'repository/resources/security/t.jks'),
+      truststore: target(home, 'tr', 'repository/resources/security/tr.jks', { alias: undefined }),
+    };
+    const cs = plan(layout, files, targets, true);
+    const f = cs.files.find((x) => x.path === TOML)!;
+    const lines = f.after.toString('utf8').split(/\r?\n/);
+    expect(f.changes.filter((c) => c.from === '').length).toBeGreaterThan(5); // tables and keys were added
+    for (const c of f.changes) {
+      const [, table, key] = /^\[(.+)\]\.(.+)$/.exec(c.setting)!;
+      // The key's own line; under its table (a header above it, or the dotted key itself).
+      expect({ setting: c.setting, line: lines[c.line - 1] }).toEqual({ setting: c.setting, line: expect.stringMatching(new RegExp(`^\\s*(${table.replace(/\./g, '\\.')}\\.)?${key}\\s*=`)) });
+    }
+  });
+});

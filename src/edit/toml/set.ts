@@ -48,8 +48,13 @@ export interface SetTomlOptions {
 
 /** Shaped like `SettingChange` in src/changes/types.ts (the caller adds `function`). */
 export interface TomlChange {
-  /** 1-based line in the text before the edit (for an added line: the line it will have). */
+  /**
+   * 1-based line in the text before the edit (for an added line: the line it will have). With edits
+   * of several tables on one text, a caller moves it down by the lines inserted above `offset`.
+   */
   line: number;
+  /** Where the edit that makes this change starts, in the text before the edit. */
+  offset: number;
   /** `[keystore.tls].password` */
   setting: string;
   /** The old value ('' when the key was added). */
@@ -127,16 +132,18 @@ export function setTomlValues(
       });
     }
     result.edits.push({ start: entry.valueStart, end: entry.valueEnd, text: encodeString(value, entry.style) });
-    result.changes.push({ line: entry.line, setting, from: current, to: value, secret: isSecret(key), added: false });
+    result.changes.push({ line: entry.line, offset: entry.valueStart, setting, from: current, to: value, secret: isSecret(key), added: false });
   }
 
   if (missing.length > 0) {
     const ins = insertion(doc, tablePath, missing, opts);
     result.edits.push(ins.edit);
-    if (ins.newTable) result.notes.push(`added table [${name}]${ins.afterComment ? ` after its commented-out copy (line ${ins.afterComment})` : ' at the end of the file'}`);
+    // No line number: the changes carry the keys' lines, which a caller editing several tables corrects.
+    if (ins.newTable) result.notes.push(`added table [${name}]${ins.afterComment ? ' after its commented-out copy' : ' at the end of the file'}`);
     missing.forEach(([key, value], i) =>
       result.changes.push({
         line: ins.firstKeyLine + i,
+        offset: ins.edit.start,
         setting: `[${name}].${formatKeyPart(key)}`,
         from: '',
         to: value,
@@ -169,7 +176,7 @@ interface Insertion {
   edit: TextEdit;
   firstKeyLine: number;
   newTable: boolean;
-  afterComment?: number;
+  afterComment: boolean;
 }
 
 function insertion(doc: TomlDoc, tablePath: string[], missing: Array<[string, string]>, opts: SetTomlOptions): Insertion {
@@ -212,14 +219,14 @@ function insertion(doc: TomlDoc, tablePath: string[], missing: Array<[string, st
     const sep = anchor ? text.slice(anchor.keyEnd, anchor.valueStart) : ' = ';
     const lines = missing.map(([k, v]) => `${indent}${prefix}${formatKeyPart(k)}${sep}${encodeString(v)}`);
     const ins = insertLines(doc, after, lines, false);
-    return { edit: ins.edit, firstKeyLine: ins.firstLine, newTable: false };
+    return { edit: ins.edit, firstKeyLine: ins.firstLine, newTable: false, afterComment: false };
   }
 
   // A new table: after its commented-out copy if that is a safe place, else at the end.
   const copy = commentedCopy(doc, tablePath);
   const lines = [`[${name}]`, ...missing.map(([k, v]) => `${formatKeyPart(k)} = ${encodeString(v)}`)];
   const ins = insertLines(doc, copy ? copy.after : text.length, lines, true);
-  return { edit: ins.edit, firstKeyLine: ins.firstLine + 1, newTable: true, afterComment: copy?.line };
+  return { edit: ins.edit, firstKeyLine: ins.firstLine + 1, newTable: true, afterComment: copy !== undefined };
 }
 
 /** `#[keystore.tls]` (or `# [ keystore . tls ]`) followed by comment lines; only if the next live line is a header or EOF. */

@@ -55,7 +55,7 @@ describe('$secret{} values are never replaced by clear passwords', () => {
     const is = readFixture('is-5.11.0');
     const r = setTomlValues(is, 'keystore.primary', { password: '$secret{keystore_password}' });
     expect(r.changes).toEqual([
-      { line: 32, setting: '[keystore.primary].password', from: 'wso2carbon', to: '$secret{keystore_password}', secret: true, added: false },
+      { line: 32, offset: is.indexOf('"wso2carbon"', is.indexOf('[keystore.primary]')), setting: '[keystore.primary].password', from: 'wso2carbon', to: '$secret{keystore_password}', secret: true, added: false },
     ]);
   });
 });
@@ -67,7 +67,7 @@ describe('setSecret', () => {
     expect(after).toBe(VAULTED.replace('keystore_password = "[wso2carbon]"', 'keystore_password = "[n3w\\"pw]"'));
     expect(dig(parse(after), ['secrets', 'keystore_password'])).toBe('[n3w"pw]');
     expect(r.changes).toEqual([
-      { line: 7, setting: '[secrets].keystore_password', from: '[wso2carbon]', to: '[n3w"pw]', secret: true, added: false },
+      { line: 7, offset: VAULTED.indexOf('"[wso2carbon]"'), setting: '[secrets].keystore_password', from: '[wso2carbon]', to: '[n3w"pw]', secret: true, added: false },
     ]);
     expect(setSecret(after, 'keystore_password', 'n3w"pw').edits).toEqual([]);
   });
