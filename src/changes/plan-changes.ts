@@ -14,7 +14,7 @@ import { formatKeystorePath } from '../edit/paths';
 import { dropKeyPasswordPlaceholders, encryptedAliases, markAttributeVault, parseCipherTool, reencryptWarning, routeVaultAttributeEdits, staleBracketed, type CipherToolMapping } from '../edit/secure-vault';
 import { applyAlsoUpdate, type AlsoUpdateOptions } from './also-update';
 import { cipherTextBase, withVaultSecrets } from './cipher-text';
-import { changeSecPolicy, finish, INTERNAL_KEYSTORE_ADVICE, INTERNAL_KEYSTORE_CONSEQUENCES, sameKeystore } from './common';
+import { changeSecPolicy, finish, INTERNAL_KEYSTORE_ADVICE, INTERNAL_KEYSTORE_CONSEQUENCES, sameKeystore, sameTarget } from './common';
 
 export { INTERNAL_KEYSTORE_ADVICE, INTERNAL_KEYSTORE_CONSEQUENCES };
 import { planToml } from './plan-toml';
@@ -126,6 +126,17 @@ export function planChanges(input: PlanInput): ChangeSet {
           );
         }
         if (change) warnings.push(`internal data encryption moves from ${change.from} to ${change.to}: data already encrypted with the old key must be re-encrypted (WSO2 data migration / cipher tool)`);
+        const primaryNow = current.primary;
+        const primaryMoves = Boolean(targets.primary && primaryNow && !sameKeystore(primaryNow, { location: formatKeystorePath(targets.primary, 'carbonHome'), alias: targets.primary.alias }));
+        if (!current.internal && targets.internal && targets.primary && primaryMoves && !sameTarget(targets.internal, targets.primary)) {
+          // The primary keystore did the encrypting until now; the InternalKeyStore block this plan adds
+          // takes that over only where the server reads it.
+          warnings.push(
+            `internal data encryption: ${rel} had no Security/InternalKeyStore, so until now the primary keystore (${primaryNow!.location}, alias ${primaryNow!.alias}) encrypted internal data. ` +
+              'The Security/InternalKeyStore and CryptoService blocks this plan adds are read only by kernels with the Carbon Crypto Service (4.4.35 and later, or an earlier kernel updated to include it). ' +
+              'On a kernel without it the primary keystore, which this plan moves, still encrypts internal data, and what the server has stored cannot be decrypted: check that this server has it before restarting.',
+          );
+        }
         vaultKeystoreChange = change;
         return patchCarbonXml(ctx, { primary: targets.primary, internal: targets.internal, truststore: targets.truststore });
       },

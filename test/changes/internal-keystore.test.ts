@@ -79,3 +79,35 @@ describe('INTERNAL_KEYSTORE_CHANGE', () => {
     expect(INTERNAL_KEYSTORE_ADVICE).toContain('WSO2 docs: "Migrating encrypted data"');
   });
 });
+
+describe('pinning internal encryption on a home without Security/InternalKeyStore', () => {
+  async function pinned(fixture: string, targets: (home: string) => Targets) {
+    const home = copyHome(fixture);
+    const layout = detectHome(home);
+    const files = await readHomeFiles(layout);
+    return planChanges({ layout, files, targets: targets(home) });
+  }
+  const kernelWarning = (w: string[]) => w.filter((x) => /read only by kernels with the Carbon Crypto Service/.test(x));
+  const stock = (home: string) => target(home, 'stock', 'repository/resources/security/wso2carbon.jks', { alias: 'wso2carbon', password: 'wso2carbon', keyPassword: 'wso2carbon' });
+  const fresh = (home: string) => target(home, 'newks', 'repository/resources/security/newks.jks', { alias: 'newkey' });
+
+  it('EI 6.2.0, primary moved and internal kept on wso2carbon.jks: not refused, but the added block needs the Carbon Crypto Service, and the warning says so', async () => {
+    const cs = await pinned('ei-6.2.0', (home) => ({ primary: fresh(home), internal: stock(home) }));
+    const w = kernelWarning(cs.warnings);
+    expect(w).toHaveLength(1);
+    expect(w[0]).toContain('conf/carbon.xml had no Security/InternalKeyStore, so until now the primary keystore (${carbon.home}/repository/resources/security/wso2carbon.jks, alias wso2carbon) encrypted internal data');
+    expect(w[0]).toContain('what the server has stored cannot be decrypted');
+    // The blocks are still what the plan asked for.
+    const carbon = cs.files.find((f) => f.path === 'conf/carbon.xml')!.after.toString('utf8');
+    expect(carbon).toMatch(/<InternalKeyStore>\s*(<!--[\s\S]*?-->\s*)?<Location>\$\{carbon\.home\}\/repository\/resources\/security\/wso2carbon\.jks<\/Location>/);
+  });
+
+  it('no warning where the server already reads InternalKeyStore (kernel 4.4.40), nor where primary stays (EI 6.2.0, internal alone)', async () => {
+    expect(kernelWarning((await pinned('carbon-kernel-4.4.40', (home) => ({ primary: fresh(home), internal: stock(home) }))).warnings)).toEqual([]);
+    const home = copyHome('ei-6.2.0');
+    const layout = detectHome(home);
+    const files = await readHomeFiles(layout);
+    const cs = planChanges({ layout, files, targets: { primary: stock(home), internal: fresh(home) }, confirmInternalKeystoreChange: true });
+    expect(kernelWarning(cs.warnings)).toEqual([]);
+  });
+});
