@@ -75,7 +75,8 @@ export function planPath(home: string, absPath: string): string {
   return rel && isInside(home, absPath) ? rel.split(sep).join('/') : absPath;
 }
 
-function keystoreName(absPath: string, taken: Set<string>): string {
+/** A plan name for a keystore file, from its file name, not one of `taken`. */
+export function keystoreName(absPath: string, taken: Set<string>): string {
   let base = basename(absPath).replace(/\.[^.]+$/, '').replace(/[^A-Za-z0-9_.-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 56) || 'keystore';
   if (!/^[A-Za-z0-9]/.test(base)) base = `ks${base}`;
   let name = base;

@@ -24,7 +24,7 @@ import { currentSettings, where } from '../home/settings';
 import type { CliIo } from '../cli/io';
 import { sayOnSignal, shellQuote, type Out } from '../cli/output';
 import { FUNCTION_INFO, KEY_FUNCTIONS, describeCurrent, functionChoices, functionsOf } from './functions';
-import { askKeystore, type WizardKeystore } from './keystore-step';
+import { askKeystore, keystoreName, planPath, type WizardKeystore } from './keystore-step';
 import type { Plan } from '../plan/plan';
 import { livePlan, planJson, proposeEnvNames, savedPlan, type Answers } from './plan-out';
 import type { Prompter } from './prompter';
@@ -164,7 +164,7 @@ export async function runSetup(ctx: WizardContext, opts: SetupOptions): Promise<
   }
 
   // On deployment.toml homes the planner decides what moves internal encryption: ask when it refuses.
-  const guarded = await confirmPlannerGuard(ctx, layout, answers);
+  const guarded = await confirmPlannerGuard(ctx, layout, answers, settings);
   if (!guarded) return 1;
   const { plan, withImport } = guarded;
 
@@ -264,7 +264,32 @@ async function buildForWizard(layout: HomeLayout, plan: Plan, env: NodeJS.Proces
  * Build to let the planner's internal-keystore guard speak; ask, and drop or confirm. The change
  * sets it built are returned for the flow to use, not built again.
  */
-async function confirmPlannerGuard(ctx: WizardContext, layout: HomeLayout, answers: Answers): Promise<{ plan: Plan; cs?: ChangeSet; withImport: ChangeSet | null } | null> {
+/**
+ * The keystore that encrypts internal data now, as one the plan can name for "internal" (which keeps
+ * it there while primary moves): on deployment.toml homes, where [keystore.internal] follows
+ * [keystore.primary] until it is written. Only when the file is there and its passwords are in clear
+ * in the toml (or in [secrets], not yet encrypted): the plan must open it.
+ */
+function keepableInternal(layout: HomeLayout, settings: ReturnType<typeof currentSettings>, answers: Answers): WizardKeystore | null {
+  const s = settings.find((x) => x.function === 'internal');
+  if (layout.era !== 'toml' || answers.functions.internal || !s?.location || s.password === undefined || !s.alias || s.keyPassword === undefined) return null;
+  const absPath = resolve(layout.home, normalizeConfigPath(s.location));
+  if (!existsSync(absPath)) return null;
+  return {
+    name: keystoreName(absPath, new Set(answers.keystores.map((k) => k.name))),
+    path: planPath(layout.home, absPath),
+    absPath,
+    type: s.type === 'PKCS12' ? 'PKCS12' : 'JKS',
+    password: s.password,
+    alias: s.alias,
+    ...(s.keyPassword !== s.password ? { keyPassword: s.keyPassword } : {}),
+    // It is what the server encrypts with now; a certificate's dates do not matter to that (the stock
+    // wso2carbon.jks of many releases has expired), and refusing it would leave only moving the data.
+    allowExpired: true,
+  };
+}
+
+async function confirmPlannerGuard(ctx: WizardContext, layout: HomeLayout, answers: Answers, settings: ReturnType<typeof currentSettings>): Promise<{ plan: Plan; cs?: ChangeSet; withImport: ChangeSet | null } | null> {
   const tell = say(ctx);
   for (;;) {
     const plan = livePlan(answers);
@@ -273,11 +298,35 @@ async function confirmPlannerGuard(ctx: WizardContext, layout: HomeLayout, answe
     } catch (e) {
       if (!(e instanceof KsError) || e.code !== 'INTERNAL_KEYSTORE_CHANGE') throw e;
       tell('');
-      tell(`WARNING: ${e.message}.`);
-      if (e.hint) tell(`  ${e.hint}`);
-      if (await ctx.prompt.confirm({ message: 'Change the internal-encryption keystore anyway?', default: false })) {
-        answers.confirmInternalKeystoreChange = true;
-        continue;
+      for (const line of wrap(`WARNING: ${e.message}.`, '')) tell(line);
+      // Primary moves and internal follows it: keeping internal where it is, as WSO2 advises, is one answer.
+      const keep = keepableInternal(layout, settings, answers);
+      if (keep) {
+        const choice = await ctx.prompt.select({
+          message: 'What should encrypt internal data?',
+          choices: [
+            { name: `The keystore it uses now, ${keep.path} (alias ${keep.alias}): write [keystore.internal] for it`, value: 'keep' },
+            { name: 'The new keystore, with primary (only if the encrypted data has been migrated)', value: 'move' },
+            { name: 'Leave primary as it is too', value: 'drop' },
+          ],
+          default: 'keep',
+        });
+        if (choice === 'keep') {
+          answers.keystores.push(keep);
+          answers.functions.internal = keep.name;
+          tell(`Kept: internal data stays encrypted with ${keep.path} (alias ${keep.alias}); [keystore.internal] will name it.`);
+          continue;
+        }
+        if (choice === 'move') {
+          answers.confirmInternalKeystoreChange = true;
+          continue;
+        }
+      } else {
+        if (e.hint) tell(`  ${e.hint}`);
+        if (await ctx.prompt.confirm({ message: 'Change the internal-encryption keystore anyway?', default: false })) {
+          answers.confirmInternalKeystoreChange = true;
+          continue;
+        }
       }
       const drop: KsFunction[] = answers.functions.internal ? ['internal'] : ['primary', 'secPolicy'];
       const removed = drop.filter((f) => answers.functions[f]);

@@ -2,6 +2,7 @@
  * Flow branches through the prompt seam (a scripted Prompter), on copies of fixture homes with
  * keystores made by keytool: the ones that take many keystrokes or special keystores in a terminal.
  */
+import { parse } from 'smol-toml';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { INTERNAL_KEYSTORE_ADVICE, INTERNAL_KEYSTORE_CONSEQUENCES } from '../../src/changes/plan-changes';
@@ -278,14 +279,14 @@ describeWithKeytool('wizard flow', () => {
     expect(differences(before, snapshot(dir))).toEqual(['repository/conf/deployment.toml']);
   });
 
-  test('a deployment.toml home: the planner\'s internal-keystore refusal is asked about; No drops primary and goes on', async () => {
+  test('a deployment.toml home: the planner\'s internal-keystore refusal is asked about; "leave primary" drops it and goes on', async () => {
     // [keystore.internal] is not set in APIM 3.2.0's toml: it follows [keystore.primary], so moving
     // primary moves internal encryption. There is no carbon.xml to read that from: the planner says it.
     const dir = tomlHome();
     const before = snapshot(dir);
     const r = await run(dir, [
       ...tlsServing(['primary', 'tls']),
-      { confirm: /Change the internal-encryption keystore anyway/, answer: 'default' },
+      { select: /What should encrypt internal data/, answer: 'drop' },
       { confirm: /Import it into/, answer: false },
       { confirm: /Apply these changes/, answer: false },
     ]);
@@ -293,9 +294,12 @@ describeWithKeytool('wizard flow', () => {
     expect(r.left).toBe(0);
     expect(r.code).toBe(1);
     const warning = r.stdout.slice(r.stdout.indexOf('WARNING: '), r.stdout.indexOf('Kept:'));
-    expect(warning).toContain('WARNING: this plan changes the keystore that encrypts internal data, [keystore.internal] (not set in repository/conf/deployment.toml, so it follows [keystore.primary])');
-    expect(warning).toContain(`${INTERNAL_KEYSTORE_CONSEQUENCES}.`);
-    expect(warning).toContain('  To keep it, add "internal" to the plan');
+    // Wrapped to the wizard's width, like its other warnings.
+    expect(Math.max(...warning.split('\n').map((l) => l.length))).toBeLessThanOrEqual(106);
+    const flat = warning.replace(/\s+/g, ' ');
+    expect(flat).toContain('WARNING: this plan changes the keystore that encrypts internal data, [keystore.internal] (not set in repository/conf/deployment.toml, so it follows [keystore.primary])');
+    expect(flat).toContain(`${INTERNAL_KEYSTORE_CONSEQUENCES}.`);
+    expect(warning).not.toContain('add "internal" to the plan'); // the plan file's hint; the wizard offers it as a choice
     expect(r.stdout).toContain('Kept: the current keystore stays in place for primary.\n');
     // The refused build, the one after the answer (with the truststore import), and, that declined, one without.
     expect(r.builds).toBe(3);
@@ -311,13 +315,54 @@ describeWithKeytool('wizard flow', () => {
     const before = snapshot(dir);
     const r = await run(dir, [
       ...tlsServing(['primary']),
-      { confirm: /Change the internal-encryption keystore anyway/, answer: false },
+      { select: /What should encrypt internal data/, answer: 'drop' },
     ]);
     expect(r.error).toBeUndefined();
     expect(r.left).toBe(0);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('Kept: the current keystore stays in place for primary.\nNothing else to change. Nothing was written.\n');
     expect(differences(before, snapshot(dir))).toEqual([]);
+  });
+
+  test('a deployment.toml home: keeping internal encryption where it is (the default) writes [keystore.internal] for wso2carbon.jks and moves primary', async () => {
+    const dir = tomlHome();
+    const r = await run(dir, [
+      ...tlsServing(['primary']),
+      { select: /What should encrypt internal data/, answer: 'default' },
+      { confirm: /Import it into/, answer: false },
+      { confirm: /Apply these changes/, answer: true },
+      { confirm: /Save these answers/, answer: false },
+    ]);
+    expect(r.error).toBeUndefined();
+    expect(r.left).toBe(0);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Kept: internal data stays encrypted with repository/resources/security/wso2carbon.jks (alias wso2carbon); [keystore.internal] will name it.');
+    expect(r.stdout).not.toContain('internal data encryption moves');
+    const toml = parse(readFileSync(join(dir, 'repository/conf/deployment.toml'), 'utf8')) as { keystore: Record<string, Record<string, string>> };
+    expect(toml.keystore.primary).toMatchObject({ file_name: 'tls.p12', alias: 'tlskey' });
+    expect(toml.keystore.internal).toEqual({ file_name: 'wso2carbon.jks', type: 'JKS', password: 'wso2carbon', alias: 'wso2carbon', key_password: 'wso2carbon' });
+  });
+
+  test('a deployment.toml home: the kept internal keystore is in the saved plan, so the other nodes keep it too', async () => {
+    const dir = tomlHome();
+    const planFile = join(dir, 'saved.json');
+    const r = await run(
+      dir,
+      [
+        ...tlsServing(['primary']),
+        { select: /What should encrypt internal data/, answer: 'keep' },
+        { confirm: /Import it into/, answer: false },
+        { confirm: /Use these variable names/, answer: true },
+      ],
+      { dryRun: true, savePlan: planFile },
+    );
+    expect(r.error).toBeUndefined();
+    expect(r.left).toBe(0);
+    const saved = JSON.parse(readFileSync(planFile, 'utf8'));
+    expect(saved.functions).toEqual({ primary: 'tls', internal: 'wso2carbon' });
+    // Its expired certificate (the stock one) does not matter to encryption: allowed, explicitly.
+    expect(saved.keystores.wso2carbon).toEqual({ path: `${SEC}/wso2carbon.jks`, type: 'JKS', password: { env: 'WSO2KS_WSO2CARBON_PASS' }, alias: 'wso2carbon', allowExpired: true });
+    expect(saved.confirmInternalKeystoreChange).toBeUndefined();
   });
 
   test('the saved plan holds only {"env"} references, never a typed password', async () => {
