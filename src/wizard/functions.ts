@@ -7,10 +7,11 @@ import { normalizeConfigPath } from '../edit/paths';
 import type { CurrentSetting } from '../edit/types';
 import type { Choice } from './prompter';
 
-export const FUNCTION_INFO: Record<KsFunction, { explain: string }> = {
-  primary: { explain: 'the server\'s signing key: tokens, messages (carbon.xml KeyStore)' },
-  internal: { explain: 'encrypts stored secrets, via the Crypto Service (carbon.xml InternalKeyStore)' },
-  tls: { explain: 'HTTPS of the management console and services (Tomcat connector)' },
+/** What each function is for; `toml` where a deployment.toml home names it differently. */
+export const FUNCTION_INFO: Record<KsFunction, { explain: string; toml?: string }> = {
+  primary: { explain: 'the server\'s signing key: tokens, messages (carbon.xml KeyStore)', toml: 'the server\'s signing key: tokens, messages ([keystore.primary])' },
+  internal: { explain: 'encrypts stored secrets, via the Crypto Service (carbon.xml InternalKeyStore)', toml: 'encrypts stored secrets, via the Crypto Service ([keystore.internal])' },
+  tls: { explain: 'HTTPS of the management console and services (Tomcat connector)', toml: 'HTTPS of the management console and services ([keystore.tls])' },
   axis2: { explain: 'HTTPS of the ESB / gateway transport (axis2 listener and sender)' },
   secPolicy: { explain: 'whose signed code Java\'s security manager trusts (sec.policy); keep with primary' },
   truststore: { explain: 'the certificates this server trusts when it calls others' },
@@ -32,7 +33,10 @@ export function functionsOf(settings: Settings): KsFunction[] {
  * Checkbox choices for the functions this home has. A function no chosen keystore can serve (no
  * private key) is shown, disabled, with the reason, after the others.
  */
-export function functionChoices(available: KsFunction[], opts: { haveKey: boolean; primaryEncrypts?: boolean }): Array<Choice<KsFunction>> {
+/** A function's explanation in the words of the home's config (carbon.xml elements or deployment.toml tables). */
+export const explainFunction = (f: KsFunction, era: 'xml' | 'toml' = 'xml'): string => (era === 'toml' && FUNCTION_INFO[f].toml) || FUNCTION_INFO[f].explain;
+
+export function functionChoices(available: KsFunction[], opts: { haveKey: boolean; primaryEncrypts?: boolean; era?: 'xml' | 'toml' }): Array<Choice<KsFunction>> {
   // Disabled entries go last: the cursor can rest on them, so it should start on one it can tick.
   const usable = (f: KsFunction) => opts.haveKey || !KEY_FUNCTIONS.includes(f);
   const ordered = [...available.filter(usable), ...available.filter((f) => !usable(f))];
@@ -40,7 +44,7 @@ export function functionChoices(available: KsFunction[], opts: { haveKey: boolea
     const needsKey = KEY_FUNCTIONS.includes(f);
     const extra = f === 'primary' && opts.primaryEncrypts ? '; on this home it also encrypts internal data' : '';
     return {
-      name: `${f.padEnd(10)}  ${FUNCTION_INFO[f].explain}${extra}`,
+      name: `${f.padEnd(10)}  ${explainFunction(f, opts.era)}${extra}`,
       short: f,
       value: f,
       checked: DEFAULT_FUNCTIONS.includes(f) && (!needsKey || opts.haveKey),

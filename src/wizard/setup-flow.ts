@@ -23,7 +23,7 @@ import { verifyHome } from '../cli/commands/verify';
 import { currentSettings, where } from '../home/settings';
 import type { CliIo } from '../cli/io';
 import { sayOnSignal, shellQuote, type Out } from '../cli/output';
-import { FUNCTION_INFO, KEY_FUNCTIONS, describeCurrent, functionChoices, functionsOf } from './functions';
+import { KEY_FUNCTIONS, describeCurrent, explainFunction, functionChoices, functionsOf } from './functions';
 import { askKeystore, keystoreName, planPath, type WizardKeystore } from './keystore-step';
 import type { Plan } from '../plan/plan';
 import { livePlan, planJson, proposeEnvNames, savedPlan, type Answers } from './plan-out';
@@ -128,7 +128,11 @@ export async function runSetup(ctx: WizardContext, opts: SetupOptions): Promise<
   // 3. Which keystore serves which function.
   const available = functionsOf(settings);
   const haveKey = keystores.some((k) => k.alias);
-  const functions = await chooseFunctions(ctx, available, keystores, haveKey, Boolean(carbon && !carbon.internal));
+  // Primary also encrypts internal data where nothing else is named for it: no InternalKeyStore in
+  // carbon.xml, or no [keystore.internal] in deployment.toml (which then follows [keystore.primary]).
+  const internalNow = settings.find((s) => s.function === 'internal');
+  const primaryEncrypts = layout.era === 'toml' ? Boolean(internalNow && 'present' in internalNow && !internalNow.present) : Boolean(carbon && !carbon.internal);
+  const functions = await chooseFunctions(ctx, available, keystores, haveKey, primaryEncrypts, layout.era);
   if (Object.keys(functions).length === 0) {
     tell('No function chosen: nothing to change. Nothing was written.');
     return 1;
@@ -340,12 +344,12 @@ async function confirmPlannerGuard(ctx: WizardContext, layout: HomeLayout, answe
   }
 }
 
-async function chooseFunctions(ctx: WizardContext, available: KsFunction[], keystores: WizardKeystore[], haveKey: boolean, primaryEncrypts: boolean): Promise<Partial<Record<KsFunction, string>>> {
+async function chooseFunctions(ctx: WizardContext, available: KsFunction[], keystores: WizardKeystore[], haveKey: boolean, primaryEncrypts: boolean, era: 'xml' | 'toml'): Promise<Partial<Record<KsFunction, string>>> {
   const tell = say(ctx);
   if (available.length === 0) return {};
   const chosen = await ctx.prompt.checkbox({
     message: keystores.length > 1 ? 'Which functions should the new keystores serve? (space to toggle, Enter to go on)' : `Which functions should ${keystores[0].path} serve? (space to toggle, Enter to go on)`,
-    choices: functionChoices(available, { haveKey, primaryEncrypts }),
+    choices: functionChoices(available, { haveKey, primaryEncrypts, era }),
     validate: (v) => (v.length > 0 ? true : 'Choose at least one function (space toggles), or press Ctrl-C to stop.'),
   });
   const functions: Partial<Record<KsFunction, string>> = {};
@@ -354,7 +358,7 @@ async function chooseFunctions(ctx: WizardContext, available: KsFunction[], keys
     if (fit.length === 1) functions[f] = fit[0].name;
     else {
       functions[f] = await ctx.prompt.select({
-        message: `Which keystore for ${f} (${FUNCTION_INFO[f].explain})?`,
+        message: `Which keystore for ${f} (${explainFunction(f, era)})?`,
         choices: fit.map((k) => ({ name: `${k.path}${k.alias ? ` (alias ${k.alias})` : ''}`, value: k.name })),
         default: fit[0].name,
       });

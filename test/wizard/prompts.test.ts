@@ -32,6 +32,19 @@ describe('function checkbox', () => {
     await expect(answer).resolves.toEqual(['tls', 'axis2', 'truststore']);
   });
 
+  test('on a deployment.toml home the choices name its tables, not carbon.xml elements', async () => {
+    const { events, getScreen } = await render(checkbox, {
+      message: 'Which functions?',
+      choices: functionChoices(['primary', 'internal', 'tls', 'truststore'], { haveKey: true, primaryEncrypts: true, era: 'toml' }),
+    });
+    const screen = getScreen().replace(/\s+/g, ' ');
+    expect(screen).toContain('the server\'s signing key: tokens, messages ([keystore.primary]); on this home it also encrypts internal data');
+    expect(screen.replace(/ /g, '')).toContain('viatheCryptoService([keystore.internal])'); // the test screen wraps at 80 columns, mid-word
+    expect(screen).toContain('HTTPS of the management console and services ([keystore.tls])');
+    expect(screen).not.toContain('carbon.xml');
+    events.keypress('enter');
+  });
+
   test('without a private key, the key functions are shown but cannot be ticked', async () => {
     const { answer, events, getScreen } = await render(checkbox, {
       message: 'Which functions?',
