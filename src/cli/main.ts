@@ -128,7 +128,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   // `help nosuch` too (commander would print the program's help and exit 0).
   const named = argv[0] === 'help' ? argv[1] : argv[0];
   if (named !== undefined && !named.startsWith('-') && named !== 'help' && !program.commands.some((c) => c.name() === named)) {
-    io.stderr.write(`error: unknown command '${named}' (commands: ${program.commands.map((c) => c.name()).join(', ')})\n(run wso2-keystore --help for usage)\n`);
+    io.stderr.write(`error: unknown command '${named}' (commands: ${[...program.commands.map((c) => c.name()), 'help'].join(', ')})\n(run wso2-keystore --help for usage)\n`);
     return EXIT.USAGE;
   }
   try {

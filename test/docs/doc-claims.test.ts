@@ -90,6 +90,11 @@ test.each(DOCS)('%s: every wso2-keystore command it shows exists, with options a
       if (!GLOBAL.includes(sub)) problems.push(`${line}: no global option ${sub}`);
       continue;
     }
+    if (sub === 'help') {
+      // `help [command]`: the one argument, if given, must be a command.
+      if (rest.length > 1 || (rest[0] !== undefined && !commands.includes(rest[0]))) problems.push(`${line}: "help" takes one command name`);
+      continue;
+    }
     if (!commands.includes(sub)) {
       problems.push(`${line}: no command "${sub}"`);
       continue;

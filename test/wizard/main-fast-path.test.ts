@@ -41,7 +41,7 @@ test.each([
   [['setup', 'a', 'b'], 2, /too many arguments/],
   [['setup', '/nonexistent/home', '--bogus'], 2, /unknown option '--bogus'/],
   // A misspelt or made-up command is named as such (the menu's "too many arguments" said nothing useful).
-  [['recover', '/tmp'], 2, /^error: unknown command 'recover' \(commands: apply, scan, backups, restore, inspect, verify, setup\)$/m],
+  [['recover', '/tmp'], 2, /^error: unknown command 'recover' \(commands: apply, scan, backups, restore, inspect, verify, setup, help\)$/m],
   [['scna'], 2, /unknown command 'scna'/],
   // `help [command]`, as git and npm have it.
   [['help'], 0, /Usage: wso2-keystore \[options\] \[command\][\s\S]*help \[command\] +show the help of a command/],
