@@ -3,7 +3,7 @@ import { KsError } from '../errors';
 import { parseJks, serializeJks } from './jks';
 import { resolveType } from './open';
 import { appendTrustedCertPkcs12, javaAliases, parsePkcs12 } from './pkcs12';
-import type { AddTrustedCertificateOptions, Keystore } from './types';
+import type { AddTrustedCertificateOptions, CertInfo, Keystore } from './types';
 
 const normFingerprint = (s: string) => s.replace(/[^0-9a-f]/gi, '').toUpperCase();
 
@@ -15,6 +15,35 @@ const normFingerprint = (s: string) => s.replace(/[^0-9a-f]/gi, '').toUpperCase(
 export function containsCertificate(ks: Keystore, sha256: string): boolean {
   const want = normFingerprint(sha256);
   return ks.entries.some((e) => (e.kind === 'trustedCert' ? e.chain : e.chain.slice(0, 1)).some((c) => normFingerprint(c.sha256) === want));
+}
+
+/**
+ * True when Java's PKIX validation would find a trust anchor in the store for this chain (leaf
+ * first, as a key entry holds it): one of its certificates is trusted there (containsCertificate),
+ * or a certificate there issued the chain's last one, e.g. the company CA that signed the server's
+ * certificate when the keystore does not hold the CA itself. Only the anchor is looked for: dates,
+ * constraints and revocation are the server's to check at run time. The store's certificates are
+ * parsed (subject, signature) only when no fingerprint matches.
+ */
+export function trustsChain(ks: Keystore, chain: readonly CertInfo[]): boolean {
+  if (chain.some((c) => containsCertificate(ks, c.sha256))) return true;
+  const top = chain[chain.length - 1];
+  if (!top || top.issuer === top.subject) return false; // self-signed, and not in the store
+  const candidates = ks.entries.flatMap((e) => (e.kind === 'trustedCert' ? e.chain : e.chain.slice(0, 1))).filter((c) => c.subject === top.issuer);
+  if (!candidates.length) return false;
+  let issued: X509Certificate;
+  try {
+    issued = new X509Certificate(top.der);
+  } catch {
+    return false;
+  }
+  return candidates.some((ca) => {
+    try {
+      return issued.verify(new X509Certificate(ca.der).publicKey);
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** `alias`, or when an entry already has that name (Java aliases ignore case), the first free `alias-2`, `alias-3`, …. */

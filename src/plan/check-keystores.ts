@@ -13,10 +13,15 @@ import type { Plan } from './plan';
 /** Functions whose keystore must hold a usable private key. */
 const KEY_FUNCTIONS: KsFunction[] = ['primary', 'internal', 'tls', 'axis2', 'secPolicy'];
 
+/** Functions whose certificate other parties check against a truststore: signatures (primary) and https (tls, axis2). */
+export const TRUSTED_KEY_FUNCTIONS: readonly KsFunction[] = ['primary', 'tls', 'axis2'];
+
 export interface KeystoreCheck {
   warnings: string[];
   /** Leaf certificate of the key each keystore serves with. */
   certs: Map<string, CertInfo>;
+  /** SHA-256 of the certificates the truststore check looked at (keys serving primary, tls or axis2). */
+  trustChecked: Set<string>;
   /** The truststore with the missing certificates added (only with importCert). */
   truststoreChange?: FileChange;
 }
@@ -73,6 +78,8 @@ export function checkPlanKeystores(
   const now = opts.now ?? new Date();
   const warnings: string[] = [];
   const certs = new Map<string, CertInfo>();
+  /** The key's chain as the keystore holds it (leaf first), for the trust check; set with certs. */
+  const chains = new Map<string, CertInfo[]>();
   /** The alias each keystore serves with (the plan's, or the only key's when the plan names none); set with certs. */
   const aliases = new Map<string, string>();
 
@@ -117,8 +124,12 @@ export function checkPlanKeystores(
       cert = ks.checkKeyEntry(store, bytes, { alias, storePassword: r.password, keyPassword, label: r.homeRelPath ?? r.absPath });
       const ws = ks.checkCertificate(cert, { now, allowExpired: r.allowExpired });
       const encrypts = keyFns.includes('internal') || keyFns.includes('primary');
+      // Encryption does not look at the certificate's dates: for a key that only encrypts (the wizard
+      // keeps the stock, long-expired wso2carbon.jks there), expiry is not worth a warning.
+      const onlyEncrypts = keyFns.every((f) => f === 'internal');
       for (const w of ws) {
         if (!encrypts && /Secure Vault|internal data/.test(w)) continue;
+        if (onlyEncrypts && /^certificate (expired|expires)/.test(w)) continue;
         warnings.push(`keystore "${name}" (${alias}): ${w}`);
       }
     } catch (e) {
@@ -148,12 +159,16 @@ export function checkPlanKeystores(
       }
     }
     certs.set(name, cert);
+    chains.set(name, store.entries.find((e) => e.kind === 'privateKey' && e.alias === alias.toLowerCase())?.chain ?? [cert]);
     aliases.set(name, alias);
   }
 
-  // Trust: each certificate put in service should be in the truststore the home will use.
+  // Trust: each certificate others check this server by (signatures, https) should be trusted by
+  // the truststore the home will use. Not a key that only encrypts internal data or signs jars.
+  const trusted = [...certs].filter(([name]) => fnsOf(name).some((f) => TRUSTED_KEY_FUNCTIONS.includes(f)));
+  const trustChecked = new Set(trusted.map(([, c]) => c.sha256));
   const trust = opts.truststore;
-  if (trust && certs.size > 0) {
+  if (trust && trusted.length > 0) {
     let trustStore: Keystore | null = null;
     let trustBytes: Buffer | null = null;
     try {
@@ -164,7 +179,7 @@ export function checkPlanKeystores(
       warnings.push(`could not check the truststore ${trust.path} (${trust.source}): ${isKsError(e) ? e.message : (e as Error).message}`);
     }
     if (trustStore && trustBytes) {
-      const missing = [...certs].filter(([, c]) => !ks.containsCertificate(trustStore!, c.sha256));
+      const missing = trusted.filter(([name]) => !ks.trustsChain(trustStore!, chains.get(name)!));
       if (missing.length && !opts.importCert) {
         for (const [name, c] of missing) {
           warnings.push(
@@ -194,6 +209,7 @@ export function checkPlanKeystores(
         return {
           warnings,
           certs,
+          trustChecked,
           truststoreChange: {
             path: trust.path,
             before: trustBytes,
@@ -206,7 +222,7 @@ export function checkPlanKeystores(
       }
     }
   }
-  return { warnings, certs };
+  return { warnings, certs, trustChecked };
 }
 
 /** A key setting the home keeps after the plan, read from its config files as the plan leaves them. */
@@ -223,8 +239,6 @@ export interface KeyInService {
   source: string;
 }
 
-/** Functions whose certificate other parties check against a truststore: signatures (primary) and https (tls, axis2). */
-export const TRUSTED_KEY_FUNCTIONS: readonly KsFunction[] = ['primary', 'tls', 'axis2'];
 
 /**
  * A plan that puts a new truststore in place must leave it trusting the keys that stay in service
@@ -238,6 +252,8 @@ export function checkTrustOfKeysInService(
   keys: readonly KeyInService[],
   trust: { path: string; bytes: Buffer; password: string; type?: 'JKS' | 'PKCS12' },
   readBytes: (absPath: string) => Buffer,
+  /** Certificates checkPlanKeystores has looked at already (its own warning names them). */
+  checked: ReadonlySet<string> = new Set(),
 ): string[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ks = require('../keystore') as typeof import('../keystore');
@@ -267,7 +283,7 @@ export function checkTrustOfKeysInService(
     const keysOf = store.entries.filter((e) => e.kind === 'privateKey');
     const entry = k.alias ? keysOf.find((e) => e.alias === k.alias!.toLowerCase()) : keysOf.length === 1 ? keysOf[0] : undefined;
     const cert = entry?.chain[0];
-    if (!entry || !cert || ks.containsCertificate(trustStore, cert.sha256)) continue;
+    if (!entry || !cert || checked.has(cert.sha256) || ks.trustsChain(trustStore, entry.chain)) continue;
     const m = missing.get(cert.sha256) ?? { cert, alias: entry.alias, location: k.location, uses: new Map() };
     m.uses.set(k.function, [...(m.uses.get(k.function) ?? []), k.source]);
     missing.set(cert.sha256, m);

@@ -119,32 +119,31 @@ export async function buildChangeSet(
   });
   if (check.truststoreChange) cs.files.push(check.truststoreChange);
   cs.warnings.unshift(...check.warnings);
-  if (plan.functions.truststore) cs.warnings.push(...trustOfKeysInService(layout, files, cs, resolved, truststoreRef(layout, files, plan, resolved)!, keystores.read));
+  if (plan.functions.truststore) cs.warnings.push(...trustOfKeysInService(layout, files, cs, truststoreRef(layout, files, plan, resolved)!, keystores.read, check.trustChecked));
   return cs;
 }
 
 /**
  * For a plan that puts a new truststore in place: the keys the configs serve with once the change
  * set is applied (read from the edited texts, so a toml table that follows [keystore.primary] follows
- * the new one), other than the plan's own keystores, checked against that truststore as it will be
- * (with --import-cert's additions).
+ * the new one), checked against that truststore as it will be (with --import-cert's additions).
+ * The plan's own keys are checked by checkPlanKeystores (`checked`); a setting that keeps another
+ * key of one of its files is not.
  */
-function trustOfKeysInService(layout: HomeLayout, files: Map<string, Buffer>, cs: ChangeSet, resolved: Map<string, ResolvedKeystore>, trust: TruststoreRef, read: (absPath: string) => Buffer): string[] {
+function trustOfKeysInService(layout: HomeLayout, files: Map<string, Buffer>, cs: ChangeSet, trust: TruststoreRef, read: (absPath: string) => Buffer, checked: ReadonlySet<string>): string[] {
   const after = new Map(files);
   for (const f of cs.files) if (after.has(f.path)) after.set(f.path, f.after);
-  const planned = new Set([...resolved.values()].map((k) => k.absPath));
   const keys: KeyInService[] = [];
   for (const s of currentSettings(layout, after)) {
     if (s.function === 'other' || !TRUSTED_KEY_FUNCTIONS.includes(s.function) || !s.location || s.password === undefined || s.secretAlias) continue;
     const absPath = resolve(layout.home, normalizeConfigPath(s.location));
-    if (planned.has(absPath)) continue;
     const location = isInside(layout.home, absPath) ? relative(layout.home, absPath).split(sep).join('/') : absPath;
     const type = s.type === 'JKS' || s.type === 'PKCS12' ? s.type : undefined;
     keys.push({ function: s.function, location, absPath, password: s.password, type, alias: s.alias, source: where(s) });
   }
   if (!keys.length || !trust.password) return [];
   const trusted = cs.files.find((f) => f.binary && f.path === trust.path)?.after ?? read(trust.absPath);
-  return checkTrustOfKeysInService(keys, { path: trust.path, bytes: trusted, password: trust.password, type: trust.type }, read);
+  return checkTrustOfKeysInService(keys, { path: trust.path, bytes: trusted, password: trust.password, type: trust.type }, read, checked);
 }
 
 /** Whether an axis2 file (generated, on a toml home) has an active https transport with a keystore (APIM's gateway does; IS does not). */

@@ -11,6 +11,8 @@ import { tomlKeyWarnings } from '../../changes/plan-toml';
 import { detectHome, type HomeLayout } from '../../home/layout';
 import { readHomeFiles } from '../../home/read-files';
 import { currentSettings, where } from '../../home/settings';
+import { TRUSTED_KEY_FUNCTIONS } from '../../plan/check-keystores';
+import type { KsFunction } from '../../changes/types';
 import type { Keystore } from '../../keystore/types';
 import { decodedText } from '../../changes/decoded';
 import type { CliIo } from '../io';
@@ -116,7 +118,9 @@ export async function verifyHome(layout: HomeLayout, now = new Date()): Promise<
       }
       const cert = ks.checkKeyEntry(store, bytes, { alias, storePassword: s.password, keyPassword: s.keyPassword ?? s.password, label: s.location });
       base.warnings.push(...ks.certificateWarnings(cert, now).filter((w) => s.function === 'primary' || s.function === 'internal' || !/Secure Vault|internal data/.test(w)));
-      if (trustStore && !ks.containsCertificate(trustStore, cert.sha256)) {
+      const chain = store.entries.find((e) => e.kind === 'privateKey' && e.alias === alias!.toLowerCase())?.chain ?? [cert];
+      // Others check this server by it (signatures, https); a key that only encrypts internal data need not be trusted.
+      if (trustStore && TRUSTED_KEY_FUNCTIONS.includes(s.function as KsFunction) && !ks.trustsChain(trustStore, chain)) {
         base.warnings.push(`its certificate (${cert.subject}) is not in the truststore ${trust!.location}: clients that use it fail with "PKIX path building failed"`);
       }
       // An expired certificate breaks TLS (clients refuse it); for signing and internal encryption the key still works.
