@@ -31,7 +31,7 @@ import { bracketed, isBracketed, reencryptWarning } from '../edit/secure-vault';
 import { KEYSTORE_TABLES, unknownKeys, type KeystoreTable } from '../edit/toml/keys';
 import { findEntry, scanToml, type TomlDoc } from '../edit/toml/scan';
 import { isSecretRef } from '../edit/toml/secret-ref';
-import { setTomlValues } from '../edit/toml/set';
+import { setTomlValues, type TomlEditResult } from '../edit/toml/set';
 import type { CurrentSetting, KeystoreTarget } from '../edit/types';
 import type { HomeLayout } from '../home/layout';
 import { encodeText } from '../text/codec';
@@ -295,6 +295,15 @@ export function planToml(input: TomlPlanInput): ChangeSet {
   };
 
   const edits: TextEdit[] = [];
+  /** Whole tables added; applied after the other edits at the same offset (see TomlEditResult.newTable). */
+  const tableEdits: TextEdit[] = [];
+  /** The edit that makes each change, for its line in the edited text. */
+  const editOf = new Map<object, TextEdit>();
+  const take = (r: TomlEditResult, mapped: Array<SettingChange & { offset: number }>) => {
+    for (const e of r.edits) (e === r.newTable ? tableEdits : edits).push(e);
+    mapped.forEach((c) => editOf.set(c, r.edits.find((e) => e.start === c.offset)!));
+    changes.push(...mapped);
+  };
   const changes: Array<SettingChange & { offset: number }> = [];
   for (const [fn, t] of wanted) {
     const table = TABLE_OF[fn];
@@ -329,8 +338,7 @@ export function planToml(input: TomlPlanInput): ChangeSet {
       }
     }
     const r = setTomlValues(text, table, values, { file: rel });
-    edits.push(...r.edits);
-    changes.push(...r.changes.map((c) => ({ line: c.line, offset: c.offset, setting: c.setting, from: c.from, to: c.to, secret: c.secret, function: fn })));
+    take(r, r.changes.map((c) => ({ line: c.line, offset: c.offset, setting: c.setting, from: c.from, to: c.to, secret: c.secret, function: fn })));
     notes.push(...r.notes.map((n) => `${rel}: ${n}`));
   }
   for (const [alias, c] of claims) {
@@ -345,21 +353,27 @@ export function planToml(input: TomlPlanInput): ChangeSet {
   if (claims.size) {
     const entries = Object.fromEntries([...claims].map(([a, c]) => [a, bracketed(c.value, a, rel)]));
     const r = setTomlValues(text, 'secrets', entries, { file: rel });
-    edits.push(...r.edits);
-    changes.push(...r.changes.map((c) => ({ line: c.line, offset: c.offset, setting: c.setting, from: c.from === '' ? '' : '(encrypted)', to: c.to.slice(1, -1), secret: true, function: 'other' as const })));
+    take(r, r.changes.map((c) => ({ line: c.line, offset: c.offset, setting: c.setting, from: c.from === '' ? '' : '(encrypted)', to: c.to.slice(1, -1), secret: true, function: 'other' as const })));
     notes.push(...r.notes.map((n) => `${rel}: ${n}`));
     warnings.push(
       `Secure Vault: ${[...claims.keys()].join(', ')} under [secrets] in ${rel} now hold the new password in clear, in brackets. Run bin/ciphertool.sh -Dconfigure before starting the server: it encrypts every bracketed value.`,
     );
   }
 
-  // Each setTomlValues call saw the original text alone: a table inserted above a change moves it
-  // down by the lines it adds. Lines as the edited file has them (what the admin opens afterwards).
+  // In the order applyEdits puts them (by offset, stably): at one offset, keys before new tables.
+  const ordered = [...edits, ...tableEdits].sort((a, b) => a.start - b.start || a.end - b.end);
+  // Each setTomlValues call saw the original text alone: an edit placed before a change's own moves
+  // it down by the lines it adds. Lines as the edited file has them (what the admin opens afterwards).
   const newlines = (t: string) => t.split('\n').length - 1;
-  const linesAdded = (e: { start: number; end: number; text: string }) => newlines(e.text) - newlines(text.slice(e.start, e.end));
-  for (const c of changes) c.line += edits.filter((e) => e.start < c.offset).reduce((n, e) => n + linesAdded(e), 0);
+  const shiftOf = new Map<TextEdit, number>();
+  let shift = 0;
+  for (const e of ordered) {
+    shiftOf.set(e, shift);
+    shift += newlines(e.text) - newlines(text.slice(e.start, e.end));
+  }
+  for (const c of changes) c.line += shiftOf.get(editOf.get(c)!)!;
 
-  const afterText = applyEdits(text, edits);
+  const afterText = applyEdits(text, ordered);
   let afterObj: Raw;
   try {
     afterObj = parse(afterText) as Raw;

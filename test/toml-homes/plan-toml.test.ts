@@ -288,8 +288,14 @@ describe('odd files', () => {
 });
 
 describe.each(FIXTURES)('%s: where the summary says each change is', (fx) => {
-  it('a plan that adds several tables: every change is reported at the line the edited file has it', async () => {
-    const { home, layout, files } = await setup(fx);
+  it.each([
+    ['after their commented-out copies', (t: string) => t],
+    // Without the `#[keystore.x]` headers there is no copy to follow: every new table goes at the end.
+    ['all at the end of the file', (t: string) => t.replace(/^#\s*\[(keystore\.\w+|truststore)\]\s*$/gm, '#')],
+  ])('a plan that adds several tables (%s): every change is reported at the line the edited file has it', async (_, edit) => {
+    const s = await setup(fx);
+    const { home, layout } = s;
+    const files = new Map([...s.files, [TOML, Buffer.from(edit(s.files.get(TOML)!.toString('utf8')))]]);
     const targets = {
       primary: target(home, 'p', 'repository/resources/security/p.jks'),
       internal: target(home, 'i', 'repository/resources/security/i.jks'),
@@ -302,8 +308,39 @@ describe.each(FIXTURES)('%s: where the summary says each change is', (fx) => {
     expect(f.changes.filter((c) => c.from === '').length).toBeGreaterThan(5); // tables and keys were added
     for (const c of f.changes) {
       const [, table, key] = /^\[(.+)\]\.(.+)$/.exec(c.setting)!;
-      // The key's own line; under its table (a header above it, or the dotted key itself).
-      expect({ setting: c.setting, line: lines[c.line - 1] }).toEqual({ setting: c.setting, line: expect.stringMatching(new RegExp(`^\\s*(${table.replace(/\./g, '\\.')}\\.)?${key}\\s*=`)) });
+      // The key's own line, under its table's header (the nearest one above it).
+      let header = '';
+      for (let i = c.line - 2; i >= 0 && !header; i--) header = /^\s*\[([^\]]+)\]\s*$/.exec(lines[i])?.[1].trim() ?? '';
+      expect({ setting: c.setting, line: lines[c.line - 1], header }).toEqual({ setting: c.setting, line: expect.stringMatching(new RegExp(`^\\s*${key}\\s*=`)), header: table });
+    }
+  });
+});
+
+describe('carbon-kernel-4.6.1 with Secure Vault and [secrets] as the last table (where WSO2 docs put it)', () => {
+  /** The stock toml with primary's passwords in the vault and [secrets] appended at the end. */
+  async function vaultHome() {
+    const s = await setup('carbon-kernel-4.6.1');
+    const stock = s.files.get(TOML)!.toString('utf8');
+    const text =
+      stock.replace('password ="wso2carbon"\nalias ="wso2carbon"\nkey_password = "wso2carbon"', 'password ="$secret{keystore_password}"\nalias ="wso2carbon"\nkey_password = "$secret{keystore_password}"') +
+      '\n[secrets]\nkeystore_password = "U29tZUNpcGhlclRleHQ="\n';
+    expect(text).not.toBe(stock + '\n[secrets]\nkeystore_password = "U29tZUNpcGhlclRleHQ="\n'); // the replace took
+    return { ...s, files: new Map([...s.files, [TOML, Buffer.from(text)]]), text };
+  }
+
+  it('a new [keystore.tls] and its vault alias both go at the end: the alias stays in [secrets], the table after it, lines right', async () => {
+    const { home, layout, files, text } = await vaultHome();
+    const cs = plan(layout, files, { tls: target(home, 't', 'repository/resources/security/t.jks') });
+    const f = cs.files.find((x) => x.path === TOML)!;
+    const after = f.after.toString('utf8');
+    expect(after.startsWith(text)).toBe(true); // pure additions, at the end
+    const obj = parse(after) as { secrets: Record<string, string>; keystore: { tls: Record<string, string> } };
+    expect(Object.keys(obj.secrets)).toEqual(['keystore_password', 'keystore_tls_password']); // key_password: the same alias (same password)
+    expect(obj.keystore.tls).toMatchObject({ file_name: 't.jks', password: '$secret{keystore_tls_password}' });
+    const lines = after.split('\n');
+    for (const c of f.changes) {
+      const key = /\]\.(.+)$/.exec(c.setting)![1];
+      expect({ setting: c.setting, line: lines[c.line - 1] }).toEqual({ setting: c.setting, line: expect.stringMatching(new RegExp(`^${key} ?=`)) });
     }
   });
 });

@@ -67,6 +67,12 @@ export interface TomlChange {
 
 export interface TomlEditResult {
   edits: TextEdit[];
+  /**
+   * The edit in `edits` that adds a whole table, if one does. A caller editing several tables of one
+   * text applies it after the others at the same offset: keys added to the file's last table and a
+   * table appended after it both go at the end, and the keys must stay in their table.
+   */
+  newTable?: TextEdit;
   changes: TomlChange[];
   /** Human-readable notes, never containing a value. */
   notes: string[];
@@ -138,6 +144,7 @@ export function setTomlValues(
   if (missing.length > 0) {
     const ins = insertion(doc, tablePath, missing, opts);
     result.edits.push(ins.edit);
+    if (ins.newTable) result.newTable = ins.edit;
     // No line number: the changes carry the keys' lines, which a caller editing several tables corrects.
     if (ins.newTable) result.notes.push(`added table [${name}]${ins.afterComment ? ' after its commented-out copy' : ' at the end of the file'}`);
     missing.forEach(([key, value], i) =>
