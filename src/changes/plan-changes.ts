@@ -8,7 +8,7 @@
  */
 import { KsError } from '../errors';
 import { patchAxis2, readAxis2 } from '../edit/axis2';
-import { patchCarbonXml, readCarbonXml, type VaultSecret } from '../edit/carbon';
+import { CARBON_KEEP, patchCarbonXml, readCarbonXml, type VaultSecret } from '../edit/carbon';
 import { patchCatalina, readCatalina } from '../edit/catalina';
 import { formatKeystorePath } from '../edit/paths';
 import { dropKeyPasswordPlaceholders, encryptedAliases, markAttributeVault, parseCipherTool, reencryptWarning, routeVaultAttributeEdits, staleBracketed, type CipherToolMapping } from '../edit/secure-vault';
@@ -71,8 +71,6 @@ function changeXmlFile(
   return { ...finish(rel, before, text, encoding, result.edits, (t) => checkXml(t, rel)), warnings: result.warnings, vaultSecrets: result.vaultSecrets ?? [] };
 }
 
-/** What the carbon.xml readers and patchers look at, besides the root's children (for indentation). */
-const CARBON_KEEP = (path: readonly string[]) => path[1] === 'Security' || path[1] === 'CryptoService';
 
 /**
  * The keystore that encrypts internal data now, and after the plan. Before kernel 4.4.35 (no

@@ -16,6 +16,9 @@ import { loadTemplate, renderTemplate } from './templates';
 import type { CurrentSetting, KeystoreTarget, SettingEdit } from './types';
 import { indentAt, setElementText, type XmlEditContext } from './xml-edit';
 
+/** What the carbon.xml readers and patchers look at, besides the root's children (for indentation): parseXml's `keep`. */
+export const CARBON_KEEP = (path: readonly string[]) => path[1] === 'Security' || path[1] === 'CryptoService';
+
 export const CONTEXT_INDEPENDENT_RESOLVER = 'org.wso2.carbon.crypto.defaultProvider.resolver.ContextIndependentKeyResolver';
 
 export interface CarbonTargets {

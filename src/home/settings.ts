@@ -4,19 +4,20 @@
  * Used by verify, the wizard's first screen, and the planner's truststore check.
  */
 import { readAxis2 } from '../edit/axis2';
-import { readCarbonXml } from '../edit/carbon';
+import { CARBON_KEEP, readCarbonXml } from '../edit/carbon';
 import { readCatalina } from '../edit/catalina';
 import { readSecPolicy } from '../edit/sec-policy';
 import type { CurrentSetting } from '../edit/types';
 import { readTomlSettings } from '../changes/plan-toml';
 import { decodedText } from '../changes/decoded';
-import { parseXml } from '../xml/document';
+import { parseXml, type ParseXmlOptions } from '../xml/document';
 import type { HomeLayout } from './layout';
 
 /** Every keystore setting of a home, as `files` (home-relative path → bytes) say. */
 export function currentSettings(layout: HomeLayout, files: Map<string, Buffer>): Array<CurrentSetting & { path: string }> {
   const out: Array<CurrentSetting & { path: string }> = [];
-  const xml = (rel: string | undefined) => (rel && files.get(rel) ? parseXml(decodedText(files.get(rel)!, rel).text, rel) : null);
+  // carbon.xml's readers look only under Security and CryptoService: a big file's view keeps just those.
+  const xml = (rel: string | undefined, keep?: ParseXmlOptions['keep']) => (rel && files.get(rel) ? parseXml(decodedText(files.get(rel)!, rel).text, rel, { keep }) : null);
   const f = layout.files;
   if (layout.era === 'toml' && f.deploymentToml && files.get(f.deploymentToml)) {
     // The XML files are generated from deployment.toml at start: the toml (with its defaults) is what counts.
@@ -28,7 +29,7 @@ export function currentSettings(layout: HomeLayout, files: Map<string, Buffer>):
     }
     return out;
   }
-  const carbon = xml(f.carbon);
+  const carbon = xml(f.carbon, CARBON_KEEP);
   if (carbon && f.carbon) {
     const c = readCarbonXml(carbon);
     for (const s of [c.primary, c.internal, c.truststore]) if (s) out.push({ ...s, path: f.carbon });
