@@ -18,32 +18,55 @@ export function containsCertificate(ks: Keystore, sha256: string): boolean {
 }
 
 /**
- * True when Java's PKIX validation would find a trust anchor in the store for this chain (leaf
- * first, as a key entry holds it): one of its certificates is trusted there (containsCertificate),
- * or a certificate there issued the chain's last one, e.g. the company CA that signed the server's
- * certificate when the keystore does not hold the CA itself. Only the anchor is looked for: dates,
- * constraints and revocation are the server's to check at run time. The store's certificates are
- * parsed (subject, signature) only when no fingerprint matches.
+ * Where Java's PKIX validation would find a trust anchor in the store for this chain (leaf first, as
+ * a key entry holds it): the index of the first chain certificate the store holds (containsCertificate),
+ * or i + 1 where a certificate of the store issued chain[i] (subject and signature checked: the
+ * company CA that signed the server's certificate, or a renewed root with the CA's key), whichever
+ * comes first from the leaf. null when there is none. The chain's certificates below the anchor are
+ * the ones whose dates PKIX checks (chainExpiry); revocation and constraints are the server's to
+ * check at run time. The store's certificates are parsed (subject, key) only when the leaf itself
+ * is not there.
  */
-export function trustsChain(ks: Keystore, chain: readonly CertInfo[]): boolean {
-  if (chain.some((c) => containsCertificate(ks, c.sha256))) return true;
-  const top = chain[chain.length - 1];
-  if (!top || top.issuer === top.subject) return false; // self-signed, and not in the store
-  const candidates = ks.entries.flatMap((e) => (e.kind === 'trustedCert' ? e.chain : e.chain.slice(0, 1))).filter((c) => c.subject === top.issuer);
-  if (!candidates.length) return false;
-  let issued: X509Certificate;
+export function trustAnchorAt(ks: Keystore, chain: readonly CertInfo[]): number | null {
+  if (!chain.length) return null;
+  if (containsCertificate(ks, chain[0].sha256)) return 0;
+  let stored: CertInfo[] | undefined;
+  for (let i = 0; i < chain.length; i++) {
+    const c = chain[i];
+    if (i > 0 && containsCertificate(ks, c.sha256)) return i;
+    if (c.issuer === c.subject) continue; // self-signed: only its own presence (above) anchors it
+    stored ??= ks.entries.flatMap((e) => (e.kind === 'trustedCert' ? e.chain : e.chain.slice(0, 1)));
+    if (stored.some((ca) => ca.subject === c.issuer && issuedBy(c, ca))) return i + 1;
+  }
+  return null;
+}
+
+/** True when the store gives the chain a trust anchor (trustAnchorAt). */
+export const trustsChain = (ks: Keystore, chain: readonly CertInfo[]): boolean => trustAnchorAt(ks, chain) !== null;
+
+/** Whether `ca`'s key verifies `cert`'s signature. */
+function issuedBy(cert: CertInfo, ca: CertInfo): boolean {
   try {
-    issued = new X509Certificate(top.der);
+    return new X509Certificate(cert.der).verify(new X509Certificate(ca.der).publicKey);
   } catch {
     return false;
   }
-  return candidates.some((ca) => {
-    try {
-      return issued.verify(new X509Certificate(ca.der).publicKey);
-    } catch {
-      return false;
-    }
-  });
+}
+
+/**
+ * The CA certificates of a chain that PKIX would refuse at `now` (expired or not yet valid): those
+ * between the leaf (checked on its own) and the trust anchor, or, with no anchor known, the whole
+ * chain above the leaf. One message each.
+ */
+export function chainExpiry(chain: readonly CertInfo[], anchorAt: number | null, now: Date): string[] {
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+  return chain.slice(1, anchorAt ?? chain.length).flatMap((c) =>
+    c.notAfter.getTime() < now.getTime()
+      ? [`its chain's CA certificate ${c.subject} expired on ${day(c.notAfter)}: clients that validate the chain refuse it ("validity check failed")`]
+      : c.notBefore.getTime() > now.getTime()
+        ? [`its chain's CA certificate ${c.subject} is not valid before ${day(c.notBefore)}: clients that validate the chain refuse it until then`]
+        : [],
+  );
 }
 
 /** `alias`, or when an entry already has that name (Java aliases ignore case), the first free `alias-2`, `alias-3`, …. */

@@ -122,11 +122,11 @@ export function checkPlanKeystores(
       // A plan without keyPassword means "the keystore password": say so if the key has another.
       const keyPassword = plan.keystores[name].keyPassword === undefined ? undefined : r.keyPassword;
       cert = ks.checkKeyEntry(store, bytes, { alias, storePassword: r.password, keyPassword, label: r.homeRelPath ?? r.absPath });
-      const ws = ks.checkCertificate(cert, { now, allowExpired: r.allowExpired });
-      const encrypts = keyFns.includes('internal') || keyFns.includes('primary');
-      // Encryption does not look at the certificate's dates: for a key that only encrypts (the wizard
-      // keeps the stock, long-expired wso2carbon.jks there), expiry is not worth a warning.
+      // Encryption does not look at the certificate's dates: a key that only encrypts (keeping the
+      // stock, long-expired wso2carbon.jks for internal data) is neither refused nor warned about.
       const onlyEncrypts = keyFns.every((f) => f === 'internal');
+      const ws = ks.checkCertificate(cert, { now, allowExpired: r.allowExpired || onlyEncrypts });
+      const encrypts = keyFns.includes('internal') || keyFns.includes('primary');
       for (const w of ws) {
         if (!encrypts && /Secure Vault|internal data/.test(w)) continue;
         if (onlyEncrypts && /^certificate (expired|expires)/.test(w)) continue;
@@ -179,7 +179,10 @@ export function checkPlanKeystores(
       warnings.push(`could not check the truststore ${trust.path} (${trust.source}): ${isKsError(e) ? e.message : (e as Error).message}`);
     }
     if (trustStore && trustBytes) {
-      const missing = trusted.filter(([name]) => !ks.trustsChain(trustStore!, chains.get(name)!));
+      // The anchor PKIX would find; the chain's CA certificates below it must be valid too.
+      const anchors = new Map(trusted.map(([name]) => [name, ks.trustAnchorAt(trustStore!, chains.get(name)!)]));
+      for (const [name] of trusted) for (const w of ks.chainExpiry(chains.get(name)!, anchors.get(name)!, now)) warnings.push(`keystore "${name}" (${aliases.get(name)}): ${w}`);
+      const missing = trusted.filter(([name]) => anchors.get(name) === null);
       if (missing.length && !opts.importCert) {
         for (const [name, c] of missing) {
           warnings.push(
@@ -254,6 +257,7 @@ export function checkTrustOfKeysInService(
   readBytes: (absPath: string) => Buffer,
   /** Certificates checkPlanKeystores has looked at already (its own warning names them). */
   checked: ReadonlySet<string> = new Set(),
+  now = new Date(),
 ): string[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ks = require('../keystore') as typeof import('../keystore');
@@ -277,21 +281,30 @@ export function checkTrustOfKeysInService(
   };
   // By certificate: the primary keystore often serves tls and axis2 too, with the same key.
   const missing = new Map<string, { cert: CertInfo; alias: string; location: string; uses: Map<KsFunction, string[]> }>();
+  const lapsed = new Set<string>();
   for (const k of keys) {
     const store = open(k);
     if (!store) continue;
     const keysOf = store.entries.filter((e) => e.kind === 'privateKey');
     const entry = k.alias ? keysOf.find((e) => e.alias === k.alias!.toLowerCase()) : keysOf.length === 1 ? keysOf[0] : undefined;
     const cert = entry?.chain[0];
-    if (!entry || !cert || checked.has(cert.sha256) || ks.trustsChain(trustStore, entry.chain)) continue;
+    if (!entry || !cert || checked.has(cert.sha256)) continue;
+    const anchor = ks.trustAnchorAt(trustStore, entry.chain);
+    if (anchor !== null) {
+      for (const w of ks.chainExpiry(entry.chain, anchor, now)) lapsed.add(`the key "${entry.alias}" in ${k.location}, which stays in service: ${w}`);
+      continue;
+    }
     const m = missing.get(cert.sha256) ?? { cert, alias: entry.alias, location: k.location, uses: new Map() };
     m.uses.set(k.function, [...(m.uses.get(k.function) ?? []), k.source]);
     missing.set(cert.sha256, m);
   }
-  return [...missing.values()].map(
-    ({ cert, alias, location, uses }) =>
-      `the certificate of "${alias}" in ${location} (${cert.subject}), which stays in service for ${[...uses].map(([fn, at]) => `${fn} (${at[0]}${at.length > 1 ? ` and ${at.length - 1} more` : ''})`).join(', ')}, is not in the new truststore ${trust.path}: ` +
-      `what checks this server against it (the other nodes, the gateway, the management console calling its own services) fails with "PKIX path building failed". ` +
-      `Add it before restarting: keytool -exportcert -keystore ${location} -alias ${alias} -file ${alias}.cer, then keytool -importcert -keystore ${trust.path} -alias ${alias} -file ${alias}.cer.`,
-  );
+  return [
+    ...lapsed,
+    ...[...missing.values()].map(
+      ({ cert, alias, location, uses }) =>
+        `the certificate of "${alias}" in ${location} (${cert.subject}), which stays in service for ${[...uses].map(([fn, at]) => `${fn} (${at[0]}${at.length > 1 ? ` and ${at.length - 1} more` : ''})`).join(', ')}, is not in the new truststore ${trust.path}: ` +
+        `what checks this server against it (the other nodes, the gateway, the management console calling its own services) fails with "PKIX path building failed". ` +
+        `Add it before restarting: keytool -exportcert -keystore ${location} -alias ${alias} -file ${alias}.cer, then keytool -importcert -keystore ${trust.path} -alias ${alias} -file ${alias}.cer.`,
+    ),
+  ];
 }

@@ -7,7 +7,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openKeystore, trustsChain } from '../../src/keystore';
+import { chainExpiry, openKeystore, trustAnchorAt, trustsChain } from '../../src/keystore';
 import { copyHome, ensureBuilt, runCli } from '../helpers/home';
 import { describeWithKeytool, exportCert, genKeyPair, importTrusted, keytool, tmpDir } from '../helpers/keytool';
 
@@ -169,5 +169,115 @@ describeWithKeytool('the truststore check leaves out a keystore that only encryp
     expect(r.code).toBe(0);
     const w = JSON.parse(r.stdout).warnings.filter((x: string) => /stays in service/.test(x));
     expect(w).toEqual([expect.stringMatching(/^the certificate of "wso2carbon" in repository\/resources\/security\/wso2carbon\.jks .* stays in service for tls \(repository\/conf\/deployment\.toml:\d+\), is not in the new truststore/)]);
+  });
+});
+
+describeWithKeytool('chains through an intermediate CA: the anchor PKIX finds, and the dates below it', () => {
+  let dir: string;
+  const open = (file: string) => openKeystore(readFileSync(file), { password: P });
+  /** root → int → server, signed with keytool; the server's key entry holds [server, int, root]. */
+  function pki(name: string, intDates: string[] = []) {
+    const d = join(dir, name);
+    const root = makeCa(tmpDir(`${name}-root`), 'root', 'CN=QA Root CA, O=QA');
+    const int = join(tmpDir(`${name}-int`), 'int.p12');
+    genKeyPair({ file: int, storeType: 'PKCS12', storePass: P, alias: 'ca', dname: 'CN=QA Issuing CA, O=QA', ext: ['bc:c'] });
+    const sign = (from: string, file: string, alias: string, dates: string[], ext: string) => {
+      const t = tmpDir('sign');
+      keytool(['-certreq', '-alias', alias, '-keystore', file, '-storepass', P, '-file', join(t, 'r.csr')]);
+      keytool(['-gencert', '-alias', 'ca', '-keystore', from, '-storepass', P, '-infile', join(t, 'r.csr'), '-outfile', join(t, 's.pem'), '-ext', ext, ...dates]);
+      return join(t, 's.pem');
+    };
+    importTrusted(int, 'PKCS12', P, 'root', root.certFile);
+    keytool(['-importcert', '-noprompt', '-alias', 'ca', '-keystore', int, '-storepass', P, '-file', sign(root.store, int, 'ca', intDates, 'bc:c')]);
+    const intCert = join(tmpDir('intcert'), 'int.der');
+    writeFileSync(intCert, exportCert(int, P, 'ca'));
+    const server = `${d}-server.p12`;
+    genKeyPair({ file: server, storeType: 'PKCS12', storePass: P, alias: 'server', dname: 'CN=localhost, O=QA' });
+    importTrusted(server, 'PKCS12', P, 'root', root.certFile);
+    importTrusted(server, 'PKCS12', P, 'int', intCert);
+    keytool(['-importcert', '-noprompt', '-alias', 'server', '-keystore', server, '-storepass', P, '-file', sign(int, server, 'server', [], 'ku=digitalSignature,keyEncipherment')]);
+    keytool(['-delete', '-alias', 'root', '-keystore', server, '-storepass', P]);
+    keytool(['-delete', '-alias', 'int', '-keystore', server, '-storepass', P]);
+    const chain = open(server).entries.find((e) => e.alias === 'server')!.chain;
+    return { root, intCert, server, chain };
+  }
+  /** The intermediate expired a year and eleven months ago; root and server are valid. */
+  let expired: ReturnType<typeof pki>;
+  beforeAll(() => {
+    dir = tmpDir('int-chain');
+    expired = pki('expired', ['-startdate', '-2y', '-validity', '30']);
+  });
+
+  test('an expired intermediate below the root anchor is named; with the intermediate itself trusted, it is the anchor and nothing is', () => {
+    const { root, intCert, chain } = expired;
+    expect(chain.map((c) => c.subject)).toEqual(['CN=localhost, O=QA', 'CN=QA Issuing CA, O=QA', 'CN=QA Root CA, O=QA']);
+    const byRoot = open(truststore(join(dir, 'root-only.p12'), [['root', root.certFile]]));
+    expect(trustAnchorAt(byRoot, chain)).toBe(2);
+    expect(chainExpiry(chain, 2, new Date())).toEqual([expect.stringMatching(/^its chain's CA certificate CN=QA Issuing CA, O=QA expired on \d{4}-\d\d-\d\d: clients that validate the chain refuse it/)]);
+    const byInt = open(truststore(join(dir, 'int-only.p12'), [['int', intCert]]));
+    expect(trustAnchorAt(byInt, chain)).toBe(1); // Java takes a trusted certificate as the anchor without checking its dates
+    expect(chainExpiry(chain, 1, new Date())).toEqual([]);
+  });
+
+  test('a root renewed with the same key (keytool -selfcert) anchors a chain that holds the old one', () => {
+    const { root, chain } = pki('renewed');
+    keytool(['-selfcert', '-alias', 'ca', '-keystore', root.store, '-storepass', P, '-validity', '7300']);
+    const renewed = join(dir, 'renewed-root.der');
+    writeFileSync(renewed, exportCert(root.store, P, 'ca'));
+    expect(readFileSync(renewed).equals(readFileSync(root.certFile))).toBe(false);
+    const ts = open(truststore(join(dir, 'renewed-trust.p12'), [['root', renewed]]));
+    expect(trustAnchorAt(ts, chain)).toBe(2); // the old root's fingerprint is not there; its key is
+  });
+
+  test('apply warns about the expired intermediate, and verify fails tls on it', () => {
+    const { root, server } = expired;
+    const home = copyHome('carbon-kernel-4.4.26');
+    writeFileSync(join(home, SEC, 'server.p12'), readFileSync(server));
+    truststore(join(home, SEC, 'corp-trust.p12'), [['root', root.certFile], ['wso2carbon', (() => {
+      const f = join(dir, 'wso2carbon-cli.der');
+      writeFileSync(f, exportCert(join(home, SEC, 'wso2carbon.jks'), 'wso2carbon', 'wso2carbon'));
+      return f;
+    })()]]);
+    const plan = join(home, '..', 'plan-int.json');
+    writeFileSync(
+      plan,
+      JSON.stringify({
+        version: 1,
+        keystores: { server: { path: `${SEC}/server.p12`, password: { env: 'SP' } }, trust: { path: `${SEC}/corp-trust.p12`, password: { env: 'SP' } } },
+        functions: { tls: 'server', truststore: 'trust' },
+      }),
+    );
+    const dry = JSON.parse(runCli(['apply', '--plan', plan, home, '--dry-run', '--json'], { env: { SP: P } }).stdout);
+    expect(dry.warnings).toContainEqual(expect.stringMatching(/^keystore "server" \(server\): its chain's CA certificate CN=QA Issuing CA, O=QA expired on /));
+    expect(dry.warnings.join('\n')).not.toMatch(/not in the (new )?truststore/);
+    expect(runCli(['apply', '--plan', plan, home, '--yes'], { env: { SP: P } }).code).toBe(0);
+    const v = runCli(['verify', home, '--json']);
+    expect(v.code).toBe(1);
+    const tls = JSON.parse(v.stdout).checks.filter((l: { function: string }) => l.function === 'tls');
+    expect(tls.length).toBeGreaterThan(0);
+    for (const l of tls) {
+      expect(l.ok).toBe(false);
+      expect(l.warnings.join('\n')).toMatch(/QA Issuing CA, O=QA expired on/);
+    }
+  });
+});
+
+describeWithKeytool('a plan that keeps internal encryption on the stock, expired wso2carbon.jks needs no allowExpired', () => {
+  test('IS 5.11.0: primary moves, internal stays; not refused, no expiry warning', () => {
+    const home = copyHome('is-5.11.0');
+    genKeyPair({ file: join(home, SEC, 'new.jks'), storeType: 'JKS', storePass: P, alias: 'newkey' });
+    const plan = join(home, '..', 'plan-keep.json');
+    writeFileSync(
+      plan,
+      JSON.stringify({
+        version: 1,
+        keystores: { n: { path: `${SEC}/new.jks`, password: { env: 'SP' }, alias: 'newkey' }, old: { path: `${SEC}/wso2carbon.jks`, password: { env: 'OP' }, alias: 'wso2carbon' } },
+        functions: { primary: 'n', internal: 'old' },
+      }),
+    );
+    const r = runCli(['apply', '--plan', plan, home, '--dry-run', '--json'], { env: { SP: P, OP: 'wso2carbon' } });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).warnings.join('\n')).not.toMatch(/expired/);
   });
 });

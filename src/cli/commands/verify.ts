@@ -120,8 +120,10 @@ export async function verifyHome(layout: HomeLayout, now = new Date()): Promise<
       base.warnings.push(...ks.certificateWarnings(cert, now).filter((w) => s.function === 'primary' || s.function === 'internal' || !/Secure Vault|internal data/.test(w)));
       const chain = store.entries.find((e) => e.kind === 'privateKey' && e.alias === alias!.toLowerCase())?.chain ?? [cert];
       // Others check this server by it (signatures, https); a key that only encrypts internal data need not be trusted.
-      if (trustStore && TRUSTED_KEY_FUNCTIONS.includes(s.function as KsFunction) && !ks.trustsChain(trustStore, chain)) {
-        base.warnings.push(`its certificate (${cert.subject}) is not in the truststore ${trust!.location}: clients that use it fail with "PKIX path building failed"`);
+      if (trustStore && TRUSTED_KEY_FUNCTIONS.includes(s.function as KsFunction)) {
+        const anchor = ks.trustAnchorAt(trustStore, chain);
+        if (anchor === null) base.warnings.push(`its certificate (${cert.subject}) is not in the truststore ${trust!.location}: clients that use it fail with "PKIX path building failed"`);
+        base.warnings.push(...ks.chainExpiry(chain, anchor, now)); // an expired CA below the anchor fails tls like an expired leaf
       }
       // An expired certificate breaks TLS (clients refuse it); for signing and internal encryption the key still works.
       const breaksTls = s.function === 'tls' || s.function === 'axis2';
