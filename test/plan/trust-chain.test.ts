@@ -44,6 +44,30 @@ function truststore(file: string, certs: Array<[string, string]>): string {
   return file;
 }
 
+/** A plan file beside the home: `{ version: 1, …body }`. */
+function writePlan(home: string, name: string, body: object): string {
+  const file = join(home, '..', `${name}.json`);
+  writeFileSync(file, JSON.stringify({ version: 1, ...body }));
+  return file;
+}
+
+/**
+ * carbon-kernel-4.4.26 with server.p12 (key "server", made by the caller) for tls and a new
+ * truststore holding the CA and the stock wso2carbon certificate (still in service for primary).
+ */
+function tlsWithCorpTrust(server: (at: string) => void, caCertFile: string): { home: string; plan: string } {
+  const home = copyHome('carbon-kernel-4.4.26');
+  server(join(home, SEC, 'server.p12'));
+  const wso2 = join(tmpDir('wso2cert'), 'wso2carbon.der');
+  writeFileSync(wso2, exportCert(join(home, SEC, 'wso2carbon.jks'), 'wso2carbon', 'wso2carbon'));
+  truststore(join(home, SEC, 'corp-trust.p12'), [['corp-ca', caCertFile], ['wso2carbon', wso2]]);
+  const plan = writePlan(home, 'plan-tls', {
+    keystores: { server: { path: `${SEC}/server.p12`, password: { env: 'SP' } }, trust: { path: `${SEC}/corp-trust.p12`, password: { env: 'SP' } } },
+    functions: { tls: 'server', truststore: 'trust' },
+  });
+  return { home, plan };
+}
+
 describeWithKeytool('trustsChain: a trust anchor for the chain, as PKIX finds one', () => {
   let dir: string;
   let ca: { store: string; certFile: string };
@@ -81,23 +105,8 @@ describeWithKeytool('apply and verify with a CA-signed key and a truststore of c
   let home: string;
   let plan: string;
   beforeAll(() => {
-    home = copyHome('carbon-kernel-4.4.26');
-    const dir = tmpDir('corp');
-    const ca = makeCa(dir, 'ca');
-    signedKey(join(home, SEC, 'server.p12'), 'server', 'CN=server.corp.example, O=Corp', ca);
-    // The truststore: the company CA and the old self-signed wso2carbon certificate (still in service for primary).
-    const wso2 = join(dir, 'wso2carbon.der');
-    writeFileSync(wso2, exportCert(join(home, SEC, 'wso2carbon.jks'), 'wso2carbon', 'wso2carbon'));
-    truststore(join(home, SEC, 'corp-trust.p12'), [['corp-ca', ca.certFile], ['wso2carbon', wso2]]);
-    plan = join(home, '..', 'plan-ca.json');
-    writeFileSync(
-      plan,
-      JSON.stringify({
-        version: 1,
-        keystores: { server: { path: `${SEC}/server.p12`, password: { env: 'SP' } }, trust: { path: `${SEC}/corp-trust.p12`, password: { env: 'SP' } } },
-        functions: { tls: 'server', truststore: 'trust' },
-      }),
-    );
+    const ca = makeCa(tmpDir('corp'), 'ca');
+    ({ home, plan } = tlsWithCorpTrust((at) => signedKey(at, 'server', 'CN=server.corp.example, O=Corp', ca), ca.certFile));
   });
 
   test('the dry run has no trust warning, and --import-cert imports nothing', () => {
@@ -126,19 +135,14 @@ describeWithKeytool('the truststore check leaves out a keystore that only encryp
     const newCert = join(dir, 'new.der');
     writeFileSync(newCert, exportCert(join(home, SEC, 'new.jks'), P, 'newkey'));
     truststore(join(home, SEC, 'corp-trust.p12'), [['newkey', newCert]]);
-    const plan = join(home, '..', 'plan-pin.json');
-    writeFileSync(
-      plan,
-      JSON.stringify({
-        version: 1,
-        keystores: {
-          n: { path: `${SEC}/new.jks`, password: { env: 'SP' }, alias: 'newkey' },
-          old: { path: `${SEC}/wso2carbon.jks`, password: { env: 'OP' }, alias: 'wso2carbon', allowExpired: true },
-          t: { path: `${SEC}/corp-trust.p12`, password: { env: 'SP' } },
-        },
-        functions: { primary: 'n', internal: 'old', truststore: 't' },
-      }),
-    );
+    const plan = writePlan(home, 'plan-pin', {
+      keystores: {
+        n: { path: `${SEC}/new.jks`, password: { env: 'SP' }, alias: 'newkey' },
+        old: { path: `${SEC}/wso2carbon.jks`, password: { env: 'OP' }, alias: 'wso2carbon', allowExpired: true },
+        t: { path: `${SEC}/corp-trust.p12`, password: { env: 'SP' } },
+      },
+      functions: { primary: 'n', internal: 'old', truststore: 't' },
+    });
     const r = runCli(['apply', '--plan', plan, home, '--dry-run', '--json', '--import-cert'], { env: { SP: P, OP: 'wso2carbon' } });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -155,16 +159,11 @@ describeWithKeytool('the truststore check leaves out a keystore that only encryp
     const newCert = join(dir, 'newkey.der');
     writeFileSync(newCert, exportCert(ks, 'wso2carbon', 'newkey'));
     truststore(join(home, SEC, 'ct.p12'), [['newkey', newCert]]);
-    const plan = join(home, '..', 'plan-same.json');
-    writeFileSync(
-      plan,
-      JSON.stringify({
-        version: 1,
-        keystores: { ks: { path: `${SEC}/wso2carbon.jks`, password: { env: 'OP' }, alias: 'newkey' }, t: { path: `${SEC}/ct.p12`, password: { env: 'SP' } } },
-        functions: { primary: 'ks', truststore: 't' },
-        confirmInternalKeystoreChange: true,
-      }),
-    );
+    const plan = writePlan(home, 'plan-same', {
+      keystores: { ks: { path: `${SEC}/wso2carbon.jks`, password: { env: 'OP' }, alias: 'newkey' }, t: { path: `${SEC}/ct.p12`, password: { env: 'SP' } } },
+      functions: { primary: 'ks', truststore: 't' },
+      confirmInternalKeystoreChange: true,
+    });
     const r = runCli(['apply', '--plan', plan, home, '--dry-run', '--json'], { env: { SP: P, OP: 'wso2carbon' } });
     expect(r.code).toBe(0);
     const w = JSON.parse(r.stdout).warnings.filter((x: string) => /stays in service/.test(x));
@@ -231,22 +230,7 @@ describeWithKeytool('chains through an intermediate CA: the anchor PKIX finds, a
 
   test('apply warns about the expired intermediate, and verify fails tls on it', () => {
     const { root, server } = expired;
-    const home = copyHome('carbon-kernel-4.4.26');
-    writeFileSync(join(home, SEC, 'server.p12'), readFileSync(server));
-    truststore(join(home, SEC, 'corp-trust.p12'), [['root', root.certFile], ['wso2carbon', (() => {
-      const f = join(dir, 'wso2carbon-cli.der');
-      writeFileSync(f, exportCert(join(home, SEC, 'wso2carbon.jks'), 'wso2carbon', 'wso2carbon'));
-      return f;
-    })()]]);
-    const plan = join(home, '..', 'plan-int.json');
-    writeFileSync(
-      plan,
-      JSON.stringify({
-        version: 1,
-        keystores: { server: { path: `${SEC}/server.p12`, password: { env: 'SP' } }, trust: { path: `${SEC}/corp-trust.p12`, password: { env: 'SP' } } },
-        functions: { tls: 'server', truststore: 'trust' },
-      }),
-    );
+    const { home, plan } = tlsWithCorpTrust((at) => writeFileSync(at, readFileSync(server)), root.certFile);
     const dry = JSON.parse(runCli(['apply', '--plan', plan, home, '--dry-run', '--json'], { env: { SP: P } }).stdout);
     expect(dry.warnings).toContainEqual(expect.stringMatching(/^keystore "server" \(server\): its chain's CA certificate CN=QA Issuing CA, O=QA expired on /));
     expect(dry.warnings.join('\n')).not.toMatch(/not in the (new )?truststore/);
@@ -266,15 +250,10 @@ describeWithKeytool('a plan that keeps internal encryption on the stock, expired
   test('IS 5.11.0: primary moves, internal stays; not refused, no expiry warning', () => {
     const home = copyHome('is-5.11.0');
     genKeyPair({ file: join(home, SEC, 'new.jks'), storeType: 'JKS', storePass: P, alias: 'newkey' });
-    const plan = join(home, '..', 'plan-keep.json');
-    writeFileSync(
-      plan,
-      JSON.stringify({
-        version: 1,
-        keystores: { n: { path: `${SEC}/new.jks`, password: { env: 'SP' }, alias: 'newkey' }, old: { path: `${SEC}/wso2carbon.jks`, password: { env: 'OP' }, alias: 'wso2carbon' } },
-        functions: { primary: 'n', internal: 'old' },
-      }),
-    );
+    const plan = writePlan(home, 'plan-keep', {
+      keystores: { n: { path: `${SEC}/new.jks`, password: { env: 'SP' }, alias: 'newkey' }, old: { path: `${SEC}/wso2carbon.jks`, password: { env: 'OP' }, alias: 'wso2carbon' } },
+      functions: { primary: 'n', internal: 'old' },
+    });
     const r = runCli(['apply', '--plan', plan, home, '--dry-run', '--json'], { env: { SP: P, OP: 'wso2carbon' } });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
