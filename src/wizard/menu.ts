@@ -122,6 +122,7 @@ export async function runRestore(ctx: WizardContext): Promise<number> {
     ctx.onWriting?.(false);
   }
   if (r.id === null) throw new KsError('IO', 'nothing was restored');
+  ctx.onWritten?.(r.id, layout.home);
   tell(`Restored ${r.restored.length} file(s) from ${id}: ${r.restored.join(', ')}`);
   tell(`This restore is itself checkpoint ${r.id}. To undo it:  wso2-keystore restore ${shellQuote(layout.home)} --id ${r.id}`);
   tell('Restart the server for the change to take effect.');

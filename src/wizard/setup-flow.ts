@@ -49,6 +49,8 @@ export interface WizardContext {
   now?: Date;
   /** Told when the transaction starts and ends, so a Ctrl-C handler can leave the signal to it. */
   onWriting?: (writing: boolean) => void;
+  /** Told when a change is written (its checkpoint), so a later Ctrl-C does not say "nothing was written". */
+  onWritten?: (id: string, home: string) => void;
 }
 
 export interface SetupOptions {
@@ -231,6 +233,7 @@ export async function runSetup(ctx: WizardContext, opts: SetupOptions): Promise<
   } finally {
     ctx.onWriting?.(false);
   }
+  ctx.onWritten?.(id, layout.home);
   tell('');
   tell(`Applied: ${changed.map((f) => f.path).join(', ')}`);
   await reportVerify(ctx, layout, now);

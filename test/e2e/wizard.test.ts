@@ -193,6 +193,26 @@ describeWithKeytool('wizard in a terminal', () => {
     expect(checkpoints(dir)).toEqual([]);
   });
 
+  test('Ctrl-C after the change is applied (at "Save these answers"): exit 130, and it says the change is applied', async () => {
+    const dir = home(EI);
+    const s = run(['setup', dir]);
+    await throughKeystore(s);
+    await s.answer('Which functions should', KEY.enter); // the defaults: primary, tls, axis2
+    await s.answer('Change the internal-encryption keystore anyway?', 'y', KEY.enter);
+    await s.answer(/Import it into/, KEY.enter);
+    await s.answer('Move them to the new keystore too', KEY.enter);
+    await s.answer('Apply these changes to', 'y', KEY.enter);
+    const done = await s.waitFor('Save these answers as a plan file');
+    const id = /Backup: (\S+)/.exec(done)![1];
+    s.write(KEY.ctrlC);
+    expect(await s.exit()).toBe(130);
+    expect(s.text).not.toContain('nothing was written');
+    expect(s.text).toContain(`Interrupted after the change was written: it is applied. Backup: ${id}`);
+    expect(s.text).toContain(`To undo:  wso2-keystore restore ${dir} --id ${id}`);
+    expect(checkpoints(dir)).toEqual([id]);
+    expect(readFileSync(join(dir, 'conf/carbon.xml'), 'utf8')).toContain('new.p12');
+  });
+
   test('--dry-run shows the preview and writes nothing', async () => {
     const dir = home(EI);
     const before = snapshot(dir);

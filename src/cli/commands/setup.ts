@@ -4,13 +4,14 @@
  * exit 130, and maps errors to exit codes like every other command.
  *
  * Ctrl-C at a prompt arrives as KsError('ABORTED') from the prompt seam. Between prompts (while a
- * keystore opens or the change set is computed) it arrives as SIGINT: nothing has been written
- * then, so the handler exits at once. While the transaction runs, the handler does nothing and the
+ * keystore opens or the change set is computed) it arrives as SIGINT, and the handler exits at once.
+ * Either way the line says nothing was written, or, after a change was (the questions that follow
+ * it), that it is applied and how to undo it. While the transaction runs, the handler does nothing and the
  * transaction's own signal guard rolls back and exits 130 (src/io/signals.ts).
  */
 import { EXIT, KsError } from '../../errors';
 import type { CliIo } from '../io';
-import { Out } from '../output';
+import { Out, shellQuote } from '../output';
 
 export interface SetupCmdOptions {
   home?: string;
@@ -30,19 +31,24 @@ async function runWizard(io: CliIo, run: (ctx: import('../../wizard/setup-flow')
     );
   }
   let writing = false;
+  // Once a change is written (e.g. Ctrl-C at "Save these answers as a plan file?"), saying "nothing
+  // was written" would be wrong: say it is applied, and how to undo it.
+  let written: { id: string; home: string } | null = null;
+  const interrupted = () =>
+    written ? `Interrupted after the change was written: it is applied. Backup: ${written.id}\nTo undo:  wso2-keystore restore ${shellQuote(written.home)} --id ${written.id}\n` : QUIET_LINE;
   const onSigint = () => {
     if (writing) return; // the transaction's guard owns it
-    io.stderr.write(`\n${QUIET_LINE}`);
+    io.stderr.write(`\n${interrupted()}`);
     process.exit(EXIT.INTERRUPTED);
   };
   process.on('SIGINT', onSigint);
   try {
     const { inquirerPrompter } = await import('../../wizard/prompter.js');
     const prompt = await inquirerPrompter(io);
-    return await run({ io, out, prompt, onWriting: (w) => (writing = w) });
+    return await run({ io, out, prompt, onWriting: (w) => (writing = w), onWritten: (id, home) => (written = { id, home }) });
   } catch (e) {
     if (e instanceof KsError && e.code === 'ABORTED') {
-      io.stderr.write(QUIET_LINE);
+      io.stderr.write(interrupted());
       return EXIT.INTERRUPTED;
     }
     return out.fail(e);
