@@ -341,6 +341,57 @@ export function planToml(input: TomlPlanInput): ChangeSet {
     take(r, r.changes.map((c) => ({ line: c.line, offset: c.offset, setting: c.setting, from: c.from, to: c.to, secret: c.secret, function: fn })));
     notes.push(...r.notes.map((n) => `${rel}: ${n}`));
   }
+  // A [keystore.internal] or [keystore.tls] the file writes only in part takes each missing key from
+  // [keystore.primary]: moving primary would leave it half on the old keystore, half on the new one
+  // (a file with another file's alias, type or passwords), which the server cannot open. Its missing
+  // keys are written with the values it uses now, so it stays whole where it is.
+  if (targets.primary) {
+    const p = targets.primary;
+    const next: Record<(typeof KEYSTORE_KEYS)[number], string | undefined> = { file_name: fileNameFor(p, style, 'primary', rel), type: p.type, password: p.password, alias: p.alias, key_password: p.keyPassword };
+    for (const fn of ['internal', 'tls'] as const) {
+      const s = current.find((x) => x.function === fn)!;
+      if (targets[fn] || !s.present) continue;
+      const now: Record<(typeof KEYSTORE_KEYS)[number], { value?: string; raw?: string }> = {
+        file_name: { value: s.fileName, raw: s.fileName },
+        type: { value: s.type, raw: s.type },
+        password: { value: s.password, raw: s.secretAlias ? `$secret{${s.secretAlias}}` : s.password },
+        alias: { value: s.alias, raw: s.alias },
+        key_password: { value: s.keyPassword, raw: s.keyPasswordSecretAlias ? `$secret{${s.keyPasswordSecretAlias}}` : s.keyPassword },
+      };
+      const moving = KEYSTORE_KEYS.filter((k) => !s.explicit.includes(k) && next[k] !== undefined && now[k].value !== next[k]);
+      if (!moving.length) continue;
+      const unknown = moving.filter((k) => now[k].raw === undefined);
+      if (unknown.length) {
+        throw new KsError('PLAN_INVALID', `[${TABLE_OF[fn]}] in ${rel} sets ${s.explicit.join(', ') || 'nothing'} and takes ${unknown.join(', ')} from [keystore.primary], whose value is known only at run time ($env{}/$sys{}): moving primary would change them`, {
+          file: rel,
+          hint: `Write ${unknown.join(', ')} into [${TABLE_OF[fn]}] by hand (or add "${fn}" to the plan), then run again.`,
+        });
+      }
+      const values = Object.fromEntries(moving.map((k) => [k, now[k].raw!]));
+      for (const k of ['password', 'key_password'] as const) {
+        // The Secure Vault alias it shared with primary now gets primary's new password (claimed
+        // above): the table keeps the old one under an alias of its own.
+        const shared = values[k] === undefined ? null : isSecretRef(values[k]);
+        if (shared === null || !claims.has(shared)) continue;
+        const setting = `[${TABLE_OF[fn]}].${k}`;
+        if (now[k].value === undefined) {
+          throw new KsError('PLAN_INVALID', `${setting} takes the Secure Vault alias ${shared} from [keystore.primary], which this plan gives the new password, and its current value is encrypted`, {
+            file: rel,
+            hint: `Give ${setting} an alias of its own under [secrets] (and run the cipher tool), then run again.`,
+          });
+        }
+        const own = `${TABLE_OF[fn].replace(/\./g, '_')}_${k}`;
+        claim(own, now[k].value!, setting);
+        values[k] = `$secret{${own}}`;
+      }
+      const r = setTomlValues(text, TABLE_OF[fn], values, { file: rel });
+      take(r, r.changes.map((c) => ({ line: c.line, offset: c.offset, setting: c.setting, from: c.from, to: c.to, secret: c.secret, function: fn })));
+      notes.push(
+        `${rel}: [${TABLE_OF[fn]}] set only ${s.explicit.join(', ')} and took ${moving.join(', ')} from [keystore.primary]: written with the values it uses now, so it stays on ${describeKs(s)}. To move ${fn} too, add "${fn}" to the plan.`,
+      );
+    }
+  }
+
   for (const [alias, c] of claims) {
     const others = (refs.get(alias) ?? []).filter((s) => !c.settings.includes(s));
     if (others.length) {

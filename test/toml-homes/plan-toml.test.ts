@@ -344,3 +344,53 @@ describe('carbon-kernel-4.6.1 with Secure Vault and [secrets] as the last table 
     }
   });
 });
+
+describe('is-5.11.0: a [keystore.internal] or [keystore.tls] written only in part, when primary moves', () => {
+  /** The stock toml with `table` added after [truststore], holding only `keys`. */
+  async function partial(table: string, keys: string, edit: (t: string) => string = (t) => t) {
+    const s = await setup('is-5.11.0');
+    const stock = s.files.get(TOML)!.toString('utf8');
+    const text = edit(stock.replace('[truststore]', `[${table}]\n${keys}\n\n[truststore]`));
+    expect(text).not.toBe(stock);
+    return { ...s, files: new Map([...s.files, [TOML, Buffer.from(text)]]), text };
+  }
+  const settingsOf = (after: string, layout: HomeLayout) => readTomlSettings(after, TOML, { layout });
+  const fresh = (home: string) => target(home, 'p', 'repository/resources/security/p.p12', { type: 'PKCS12', alias: 'pkey' });
+
+  it('internal with only file_name and password: its other keys are written as they are now, so it stays whole on wso2carbon.jks', async () => {
+    const { home, layout, files } = await partial('keystore.internal', 'file_name = "wso2carbon.jks"\npassword = "wso2carbon"');
+    const cs = plan(layout, files, { primary: fresh(home) }); // not refused: internal does not move
+    const f = cs.files.find((x) => x.path === TOML)!;
+    const after = f.after.toString('utf8');
+    const internal = settingsOf(after, layout).find((x) => x.function === 'internal')!;
+    expect([internal.location, internal.type, internal.alias, internal.password, internal.keyPassword]).toEqual(['repository/resources/security/wso2carbon.jks', 'JKS', 'wso2carbon', 'wso2carbon', 'wso2carbon']);
+    expect(tableIn(parse(after), 'keystore.internal')).toEqual({ file_name: 'wso2carbon.jks', password: 'wso2carbon', type: 'JKS', alias: 'wso2carbon', key_password: 'wso2carbon' });
+    expect(f.notes.join('\n')).toContain('[keystore.internal] set only file_name, password and took type, alias, key_password from [keystore.primary]: written with the values it uses now');
+    expect(cs.warnings.join('\n')).not.toMatch(/internal data encryption moves/);
+  });
+
+  it('tls with only file_name and password, primary moved and internal given: tls stays whole, and no "is not set" warning', async () => {
+    const { home, layout, files } = await partial('keystore.tls', 'file_name = "wso2carbon.jks"\npassword = "wso2carbon"');
+    const stock = target(home, 'stock', 'repository/resources/security/wso2carbon.jks', { password: 'wso2carbon', keyPassword: 'wso2carbon', alias: 'wso2carbon' });
+    const cs = plan(layout, files, { primary: fresh(home), internal: stock });
+    const after = cs.files.find((x) => x.path === TOML)!.after.toString('utf8');
+    const tls = settingsOf(after, layout).find((x) => x.function === 'tls')!;
+    expect([tls.location, tls.type, tls.alias]).toEqual(['repository/resources/security/wso2carbon.jks', 'JKS', 'wso2carbon']);
+    expect(cs.warnings.join('\n')).not.toMatch(/\[keystore\.tls\] is not set/);
+  });
+
+  it('with Secure Vault: a password it shared with primary, whose alias now gets the new one, is kept under an alias of its own', async () => {
+    const { home, layout, files } = await partial('keystore.internal', 'file_name = "wso2carbon.jks"', (t) =>
+      t.replace('[keystore.primary]\nfile_name = "wso2carbon.jks"\npassword = "wso2carbon"', '[keystore.primary]\nfile_name = "wso2carbon.jks"\npassword = "$secret{keystore_password}"') +
+        '\n[secrets]\nkeystore_password = "[wso2carbon]"\n',
+    );
+    expect(files.get(TOML)!.toString('utf8')).toContain('password = "$secret{keystore_password}"');
+    const cs = plan(layout, files, { primary: fresh(home) });
+    const after = cs.files.find((x) => x.path === TOML)!.after.toString('utf8');
+    const obj = parse(after);
+    expect(tableIn(obj, 'keystore.internal')).toMatchObject({ file_name: 'wso2carbon.jks', password: '$secret{keystore_internal_password}', alias: 'wso2carbon' });
+    expect(tableIn(obj, 'secrets')).toMatchObject({ keystore_password: `[${fresh(home).password}]`, keystore_internal_password: '[wso2carbon]' });
+    const internal = settingsOf(after, layout).find((x) => x.function === 'internal')!;
+    expect([internal.password, internal.alias]).toEqual(['wso2carbon', 'wso2carbon']);
+  });
+});
