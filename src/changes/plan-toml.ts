@@ -407,7 +407,7 @@ export function planToml(input: TomlPlanInput): ChangeSet {
     take(r, r.changes.map((c) => ({ line: c.line, offset: c.offset, setting: c.setting, from: c.from === '' ? '' : '(encrypted)', to: c.to.slice(1, -1), secret: true, function: 'other' as const })));
     notes.push(...r.notes.map((n) => `${rel}: ${n}`));
     warnings.push(
-      `Secure Vault: ${[...claims.keys()].join(', ')} under [secrets] in ${rel} now hold the new password in clear, in brackets. Run bin/ciphertool.sh -Dconfigure before starting the server: it encrypts every bracketed value.`,
+      `Secure Vault: ${[...claims.keys()].join(', ')} under [secrets] in ${rel} ${claims.size === 1 ? 'holds its password' : 'hold their passwords'} in clear, in brackets. Run bin/ciphertool.sh -Dconfigure before starting the server: it encrypts every bracketed value.`,
     );
   }
 

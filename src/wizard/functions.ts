@@ -48,7 +48,8 @@ export function functionChoices(available: KsFunction[], opts: { haveKey: boolea
       short: f,
       value: f,
       checked: DEFAULT_FUNCTIONS.includes(f) && (!needsKey || opts.haveKey),
-      disabled: needsKey && !opts.haveKey ? 'needs a keystore with a private key' : false,
+      // inquirer prints it right after the name: in brackets, so it does not run on from the explanation.
+      disabled: needsKey && !opts.haveKey ? '(needs a keystore with a private key)' : false,
     };
   });
 }

@@ -329,7 +329,8 @@ async function confirmPlannerGuard(ctx: WizardContext, layout: HomeLayout, answe
           continue;
         }
       } else {
-        if (e.hint) tell(`  ${e.hint}`);
+        // The planner's hint speaks of plan files; in the wizard, the way to keep it is a second keystore.
+        for (const line of wrap('To keep internal encryption where it is, answer No and run the wizard again with the keystore it uses now added as a second keystore, for "internal" (you will be asked its passwords).', '  ')) tell(line);
         if (await ctx.prompt.confirm({ message: 'Change the internal-encryption keystore anyway?', default: false })) {
           answers.confirmInternalKeystoreChange = true;
           continue;

@@ -246,7 +246,7 @@ describeWithKeytool('wizard flow', () => {
     expect(r.stdout).toContain('It holds no private key, so it can serve only as a truststore.');
     const box = r.asked.find((a) => a.kind === 'checkbox')!;
     expect(box.choices!.filter((c) => !c.disabled).map((c) => c.value)).toEqual(['truststore']);
-    expect(box.choices!.find((c) => c.value === 'primary')!.disabled).toBe('needs a keystore with a private key');
+    expect(box.choices!.find((c) => c.value === 'primary')!.disabled).toBe('(needs a keystore with a private key)');
   });
 
   test('an expired certificate is refused unless the user insists; a wrong store password is re-asked with the reason', async () => {

@@ -51,7 +51,7 @@ describe('function checkbox', () => {
       choices: functionChoices(['primary', 'tls', 'truststore'], { haveKey: false }),
     });
     const screen = getScreen();
-    expect(screen).toContain('needs a keystore with a private key');
+    expect(screen).toContain('(needs a keystore with a private key)'); // in brackets: it follows the explanation on the line
     expect(screen).toMatch(/❯◯ truststore/); // the one it can tick comes first
     events.keypress('space');
     events.keypress('down');
