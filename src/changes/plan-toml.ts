@@ -341,16 +341,22 @@ export function planToml(input: TomlPlanInput): ChangeSet {
     take(r, r.changes.map((c) => ({ line: c.line, offset: c.offset, setting: c.setting, from: c.from, to: c.to, secret: c.secret, function: fn })));
     notes.push(...r.notes.map((n) => `${rel}: ${n}`));
   }
-  // A [keystore.internal] or [keystore.tls] the file writes only in part takes each missing key from
-  // [keystore.primary]: moving primary would leave it half on the old keystore, half on the new one
-  // (a file with another file's alias, type or passwords), which the server cannot open. Its missing
-  // keys are written with the values it uses now, so it stays whole where it is.
+  // A [keystore.internal] or [keystore.tls] the file writes only in part takes each key it leaves out,
+  // or sets to `$ref{keystore.primary.…}` (as WSO2's commented template does), from [keystore.primary]:
+  // moving primary would leave it half on the old keystore, half on the new one (a file with another
+  // file's alias, type or passwords), which the server cannot open. Those keys are written with the
+  // values they have now, so the table stays whole where it is. A table with no value of its own
+  // follows primary wholly, like an absent one: it moves with it (the guard and warnings below say so).
+  const followsPrimary = (v: unknown) => typeof v === 'string' && /^\s*\$ref\{\s*keystore\.primary\.[^{}]*\}\s*$/.test(v);
   if (targets.primary) {
     const p = targets.primary;
     const next: Record<(typeof KEYSTORE_KEYS)[number], string | undefined> = { file_name: fileNameFor(p, style, 'primary', rel), type: p.type, password: p.password, alias: p.alias, key_password: p.keyPassword };
     for (const fn of ['internal', 'tls'] as const) {
       const s = current.find((x) => x.function === fn)!;
       if (targets[fn] || !s.present) continue;
+      const raw = tableOf(obj, s.table);
+      const own = KEYSTORE_KEYS.filter((k) => raw?.[k] !== undefined && !followsPrimary(raw[k]));
+      if (!own.length) continue;
       const now: Record<(typeof KEYSTORE_KEYS)[number], { value?: string; raw?: string }> = {
         file_name: { value: s.fileName, raw: s.fileName },
         type: { value: s.type, raw: s.type },
@@ -358,24 +364,26 @@ export function planToml(input: TomlPlanInput): ChangeSet {
         alias: { value: s.alias, raw: s.alias },
         key_password: { value: s.keyPassword, raw: s.keyPasswordSecretAlias ? `$secret{${s.keyPasswordSecretAlias}}` : s.keyPassword },
       };
-      const moving = KEYSTORE_KEYS.filter((k) => !s.explicit.includes(k) && next[k] !== undefined && now[k].value !== next[k]);
+      const moving = KEYSTORE_KEYS.filter((k) => !own.includes(k) && next[k] !== undefined && now[k].value !== next[k]);
       if (!moving.length) continue;
       const unknown = moving.filter((k) => now[k].raw === undefined);
       if (unknown.length) {
-        throw new KsError('PLAN_INVALID', `[${TABLE_OF[fn]}] in ${rel} sets ${s.explicit.join(', ') || 'nothing'} and takes ${unknown.join(', ')} from [keystore.primary], whose value is known only at run time ($env{}/$sys{}): moving primary would change them`, {
+        throw new KsError('PLAN_INVALID', `[${TABLE_OF[fn]}] in ${rel} sets ${own.join(', ')} and takes ${unknown.join(', ')} from [keystore.primary], whose value is known only at run time ($env{}/$sys{}): moving primary would change them`, {
           file: rel,
           hint: `Write ${unknown.join(', ')} into [${TABLE_OF[fn]}] by hand (or add "${fn}" to the plan), then run again.`,
         });
       }
       const values = Object.fromEntries(moving.map((k) => [k, now[k].raw!]));
       for (const k of ['password', 'key_password'] as const) {
-        // The Secure Vault alias it shared with primary now gets primary's new password (claimed
-        // above): the table keeps the old one under an alias of its own.
-        const shared = values[k] === undefined ? null : isSecretRef(values[k]);
-        if (shared === null || !claims.has(shared)) continue;
+        // Kept under an alias of its own: a password written into a file that keeps its keystore
+        // passwords in the vault (never in clear there), and one whose Secure Vault alias, shared
+        // with primary, now gets primary's new password (claimed above).
+        if (values[k] === undefined) continue;
+        const shared = isSecretRef(values[k]);
+        if (shared === null ? !vaultInUse : !claims.has(shared)) continue;
         const setting = `[${TABLE_OF[fn]}].${k}`;
         if (now[k].value === undefined) {
-          throw new KsError('PLAN_INVALID', `${setting} takes the Secure Vault alias ${shared} from [keystore.primary], which this plan gives the new password, and its current value is encrypted`, {
+          throw new KsError('PLAN_INVALID', `${setting} takes the Secure Vault alias ${shared ?? '?'} from [keystore.primary], which this plan gives the new password, and its current value is encrypted`, {
             file: rel,
             hint: `Give ${setting} an alias of its own under [secrets] (and run the cipher tool), then run again.`,
           });
@@ -387,7 +395,7 @@ export function planToml(input: TomlPlanInput): ChangeSet {
       const r = setTomlValues(text, TABLE_OF[fn], values, { file: rel });
       take(r, r.changes.map((c) => ({ line: c.line, offset: c.offset, setting: c.setting, from: c.from, to: c.to, secret: c.secret, function: fn })));
       notes.push(
-        `${rel}: [${TABLE_OF[fn]}] set only ${s.explicit.join(', ')} and took ${moving.join(', ')} from [keystore.primary]: written with the values it uses now, so it stays on ${describeKs(s)}. To move ${fn} too, add "${fn}" to the plan.`,
+        `${rel}: [${TABLE_OF[fn]}] set only ${own.join(', ')} and took ${moving.join(', ')} from [keystore.primary]: written with the values it uses now, so it stays on ${describeKs(s)}. To move ${fn} too, add "${fn}" to the plan.`,
       );
     }
   }
@@ -473,7 +481,7 @@ export function planToml(input: TomlPlanInput): ChangeSet {
   const tBefore = get(current, 'tls');
   const tAfter = get(after, 'tls');
   if (!targets.tls && !sameKeystore(tBefore, tAfter)) {
-    warnings.push(`tls: [keystore.tls] is not set in ${rel}, so the HTTPS connector (and the https transports) follow [keystore.primary] and move to ${describeKs(tAfter)} too. To keep ${describeKs(tBefore)} for TLS, add "tls" to the plan with it.`);
+    warnings.push(`tls: [keystore.tls] ${tBefore.present ? 'takes every key from [keystore.primary]' : 'is not set'} in ${rel}, so the HTTPS connector (and the https transports) follow [keystore.primary] and move to ${describeKs(tAfter)} too. To keep ${describeKs(tBefore)} for TLS, add "tls" to the plan with it.`);
   }
   if (targets.tls && layout.files.axis2.length && !targets.axis2) {
     notes.push(`${rel}: the https transports of axis2 (and sslprofiles.xml / listenerprofiles.xml where the product has them) are generated from [keystore.tls] and follow it`);

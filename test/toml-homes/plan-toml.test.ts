@@ -379,6 +379,27 @@ describe('is-5.11.0: a [keystore.internal] or [keystore.tls] written only in par
     expect(cs.warnings.join('\n')).not.toMatch(/\[keystore\.tls\] is not set/);
   });
 
+  it('WSO2\'s template uncommented with only file_name changed (the rest `$ref{keystore.primary.…}`): those keys are written as they are now', async () => {
+    const tmpl = ['file_name = "wso2carbon.jks"', 'type = "$ref{keystore.primary.type}"', 'password = "$ref{keystore.primary.password}"', 'alias = "$ref{keystore.primary.alias}"', 'key_password = "$ref{keystore.primary.key_password}"'];
+    const { home, layout, files } = await partial('keystore.tls', tmpl.join('\n'));
+    const stock = target(home, 'stock', 'repository/resources/security/wso2carbon.jks', { password: 'wso2carbon', keyPassword: 'wso2carbon', alias: 'wso2carbon' });
+    const cs = plan(layout, files, { primary: fresh(home), internal: stock });
+    const after = cs.files.find((x) => x.path === TOML)!.after.toString('utf8');
+    expect(tableIn(parse(after), 'keystore.tls')).toEqual({ file_name: 'wso2carbon.jks', type: 'JKS', password: 'wso2carbon', alias: 'wso2carbon', key_password: 'wso2carbon' });
+    expect(cs.warnings.join('\n')).not.toMatch(/\[keystore\.tls\] (is not set|takes every key)/);
+  });
+
+  it('a table with no value of its own (all `$ref{keystore.primary.…}`, or empty) follows primary wholly: it moves with it, as if absent', async () => {
+    const refs = ['file_name', 'type', 'password', 'alias', 'key_password'].map((k) => `${k} = "$ref{keystore.primary.${k}}"`).join('\n');
+    const tls = await partial('keystore.tls', refs);
+    const stock = target(tls.home, 'stock', 'repository/resources/security/wso2carbon.jks', { password: 'wso2carbon', keyPassword: 'wso2carbon', alias: 'wso2carbon' });
+    const cs = plan(tls.layout, tls.files, { primary: fresh(tls.home), internal: stock });
+    expect(settingsOf(cs.files.find((x) => x.path === TOML)!.after.toString('utf8'), tls.layout).find((x) => x.function === 'tls')!.location).toBe('repository/resources/security/p.p12');
+    expect(cs.warnings.join('\n')).toContain('tls: [keystore.tls] takes every key from [keystore.primary] in repository/conf/deployment.toml, so the HTTPS connector');
+    const empty = await partial('keystore.internal', '');
+    expect(() => plan(empty.layout, empty.files, { primary: fresh(empty.home) })).toThrow(expect.objectContaining({ code: 'INTERNAL_KEYSTORE_CHANGE' }));
+  });
+
   it('with Secure Vault: a password it shared with primary, whose alias now gets the new one, is kept under an alias of its own', async () => {
     const { home, layout, files } = await partial('keystore.internal', 'file_name = "wso2carbon.jks"', (t) =>
       t.replace('[keystore.primary]\nfile_name = "wso2carbon.jks"\npassword = "wso2carbon"', '[keystore.primary]\nfile_name = "wso2carbon.jks"\npassword = "$secret{keystore_password}"') +
@@ -392,5 +413,8 @@ describe('is-5.11.0: a [keystore.internal] or [keystore.tls] written only in par
     expect(tableIn(obj, 'secrets')).toMatchObject({ keystore_password: `[${fresh(home).password}]`, keystore_internal_password: '[wso2carbon]' });
     const internal = settingsOf(after, layout).find((x) => x.function === 'internal')!;
     expect([internal.password, internal.alias]).toEqual(['wso2carbon', 'wso2carbon']);
+    // key_password, clear in [keystore.primary], goes in by reference too: never a clear password added to a vault file.
+    expect(tableIn(obj, 'keystore.internal')!.key_password).toBe('$secret{keystore_internal_key_password}');
+    expect(internal.keyPassword).toBe('wso2carbon');
   });
 });
