@@ -24,6 +24,8 @@ export interface FsOps {
   /** Flush a file's or a folder's data and metadata to disk. */
   fsync(path: string): Promise<void>;
   rename(from: string, to: string): Promise<void>;
+  /** A second name for a file; fails with EEXIST if `to` exists (an exclusive create with content). */
+  link(from: string, to: string): Promise<void>;
   unlink(path: string): Promise<void>;
   chmod(path: string, mode: number): Promise<void>;
   chown(path: string, uid: number, gid: number): Promise<void>;
@@ -65,6 +67,7 @@ export const realFsOps: FsOps = {
     }
   },
   rename: (a, b) => fsp().rename(a, b),
+  link: (a, b) => fsp().link(a, b),
   unlink: (p) => fsp().unlink(p),
   chmod: (p, m) => fsp().chmod(p, m),
   chown: (p, u, g) => fsp().chown(p, u, g),

@@ -1,5 +1,6 @@
 /**
- * One writer per HOME: `<HOME>/.wso2-keystore/lock`, created exclusively, holding pid, hostname and time.
+ * One writer per HOME: `<HOME>/.wso2-keystore/lock`, created exclusively and whole (written under a
+ * name of its own, then linked into place), holding pid, hostname and time.
  *
  * - A lock whose pid is not alive on this host is stale (the process died): it is taken over, and
  *   `onNotice` says so. A live one, or one from another host (shared disk), is refused with LOCKED.
@@ -33,7 +34,8 @@ export interface LockInfo {
 }
 
 const LOCK_REL = `${STATE_DIR}/lock`;
-/** An unreadable lock younger than this may be one another process is writing right now. */
+/** An unreadable lock younger than this may be one another process is writing right now (a version
+ * of this tool that wrote the lock in place; this one never shows a half-written lock). */
 const FRESH_MS = 5000;
 
 export const lockPath = (home: string) => path.join(stateDir(home), 'lock');
@@ -44,6 +46,7 @@ export async function withLock<T>(home: string, fn: () => Promise<T>, opts: Lock
   let mine: Buffer;
   try {
     mine = await acquire(home, fs, opts.onNotice ?? (() => {}));
+    await removeLeftovers(home, fs);
   } catch (e) {
     await removeIfEmpty(created, fs);
     throw e;
@@ -81,12 +84,7 @@ async function acquire(home: string, fs: FsOps, notice: (m: string) => void): Pr
     JSON.stringify({ pid: process.pid, hostname: hostname(), time: new Date().toISOString() }) + '\n',
   );
   for (let attempt = 0; attempt < 5; attempt++) {
-    try {
-      await fs.writeFile(file, content, 0o600);
-      return content;
-    } catch (e) {
-      if (!isErrno(e, 'EEXIST')) throw ioError(e, LOCK_REL, 'create lock');
-    }
+    if (await create(fs, file, content)) return content;
     let seen: Buffer;
     try {
       seen = await fs.readFile(file);
@@ -125,6 +123,39 @@ async function acquire(home: string, fs: FsOps, notice: (m: string) => void): Pr
     );
   }
   throw locked('could not take the lock after several attempts');
+}
+
+/**
+ * Creates the lock with its content in one step: written under a name of this process's own, then
+ * linked to the lock's name, which fails if a lock is there. A plain exclusive create leaves an
+ * empty lock if the process is killed between creating and writing it, which others must then take
+ * for one being written (FRESH_MS); a link never shows a half-made lock. False: a lock is there.
+ */
+async function create(fs: FsOps, file: string, content: Buffer): Promise<boolean> {
+  const own = `${file}.new-${process.pid}-${nodeCrypto().randomBytes(4).toString('hex')}`;
+  try {
+    await fs.writeFile(own, content, 0o600);
+  } catch (e) {
+    throw ioError(e, LOCK_REL, 'create lock');
+  }
+  try {
+    await fs.link(own, file);
+    return true;
+  } catch (e) {
+    if (isErrno(e, 'EEXIST')) return false;
+    throw ioError(e, LOCK_REL, 'create lock');
+  } finally {
+    await fs.unlink(own).catch(() => {});
+  }
+}
+
+/** `lock.new-<pid>-…` names left by a run killed while creating its lock (create), whose process is gone. */
+async function removeLeftovers(home: string, fs: FsOps): Promise<void> {
+  const names = await fs.readdir(stateDir(home)).catch(() => [] as string[]);
+  for (const n of names) {
+    const m = /^lock\.new-(\d+)-[0-9a-f]+$/.exec(n);
+    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) await fs.unlink(path.join(stateDir(home), n)).catch(() => {});
+  }
 }
 
 async function release(home: string, fs: FsOps, mine: Buffer): Promise<void> {

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { KsError } from '../../src/errors';
-import { applyTransaction, withLock } from '../../src/io';
+import { applyTransaction, realFsOps, withLock } from '../../src/io';
 import { lockExists, makeHome, plannedWrites, removeHome, snapshot } from './helpers';
 
 let home: string;
@@ -75,6 +75,37 @@ test('an unreadable lock is refused while fresh (someone may be writing it) and 
   const notices: string[] = [];
   await expect(withLock(home, async () => 2, { onNotice: (m) => notices.push(m) })).resolves.toBe(2);
   expect(notices[0]).toMatch(/unreadable lock/);
+});
+
+test('the lock appears whole: written under a name of its own, then linked into place; no second name stays', async () => {
+  // A kill between creating a file and writing it leaves it empty: the lock's own name is never created that way.
+  const calls: string[] = [];
+  const spy = Object.fromEntries(
+    Object.entries(realFsOps).map(([op, f]) => [op, (...a: unknown[]) => (calls.push(`${op} ${a.filter((x) => typeof x === 'string' && x.startsWith(home)).map((x) => path.basename(x as string)).join(' ')}`), (f as (...x: unknown[]) => unknown)(...a))]),
+  ) as unknown as typeof realFsOps;
+  const inside = await withLock(home, async () => ({ names: fs.readdirSync(path.dirname(lockFile())).sort(), lock: fs.readFileSync(lockFile(), 'utf8') }), { fsOps: spy });
+  expect(inside.names).toEqual(['backups', 'lock']); // the second name is gone before fn runs
+  expect(JSON.parse(inside.lock).pid).toBe(process.pid);
+  expect(calls.filter((c) => / lock(\.new-\S+)?( |$)/.test(c))).toEqual([
+    expect.stringMatching(/^writeFile lock\.new-\d+-[0-9a-f]{8}$/),
+    expect.stringMatching(/^link lock\.new-\d+-[0-9a-f]{8} lock$/),
+    expect.stringMatching(/^unlink lock\.new-\d+-[0-9a-f]{8}$/),
+    'readFile lock', // release: still ours?
+    'unlink lock',
+  ]);
+  expect(fs.existsSync(path.dirname(lockFile()))).toBe(false); // nothing kept: the state folder goes too
+});
+
+test('a second name left by a run killed while making its lock (its pid gone) is removed by the next run; a live one is not', async () => {
+  fs.mkdirSync(path.dirname(lockFile()), { recursive: true, mode: 0o700 });
+  const dead = path.join(path.dirname(lockFile()), `lock.new-${deadPid()}-0a1b2c3d`);
+  const live = path.join(path.dirname(lockFile()), `lock.new-${process.ppid}-0a1b2c3d`);
+  fs.writeFileSync(dead, '{"pid":1}');
+  fs.writeFileSync(live, '{"pid":1}');
+  await withLock(home, async () => 1);
+  expect(fs.existsSync(dead)).toBe(false);
+  expect(fs.existsSync(live)).toBe(true); // another run may be about to link it
+  expect(lockExists(home)).toBe(false);
 });
 
 test('two overlapping runs in one process: the second is refused, the first completes', async () => {
