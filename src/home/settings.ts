@@ -23,23 +23,20 @@ export function currentSettings(layout: HomeLayout, files: Map<string, Buffer>):
     // The XML files are generated from deployment.toml at start: the toml (with its defaults) is what counts.
     const rel = f.deploymentToml;
     for (const s of readTomlSettings(decodedText(files.get(rel)!, rel).text, rel, { layout, files })) out.push({ ...s, path: rel });
-    if (f.secPolicy && files.get(f.secPolicy)) {
-      const s = readSecPolicy(decodedText(files.get(f.secPolicy)!, f.secPolicy).text, f.secPolicy);
-      if (s) out.push({ ...s, path: f.secPolicy });
+  } else {
+    const carbon = xml(f.carbon, CARBON_KEEP);
+    if (carbon && f.carbon) {
+      const c = readCarbonXml(carbon);
+      for (const s of [c.primary, c.internal, c.truststore]) if (s) out.push({ ...s, path: f.carbon });
     }
-    return out;
+    const cat = xml(f.catalina);
+    if (cat && f.catalina) for (const s of readCatalina(cat)) out.push({ ...s, path: f.catalina });
+    for (const rel of f.axis2) {
+      const d = xml(rel);
+      if (d) for (const s of readAxis2(d)) out.push({ ...s, path: rel });
+    }
   }
-  const carbon = xml(f.carbon, CARBON_KEEP);
-  if (carbon && f.carbon) {
-    const c = readCarbonXml(carbon);
-    for (const s of [c.primary, c.internal, c.truststore]) if (s) out.push({ ...s, path: f.carbon });
-  }
-  const cat = xml(f.catalina);
-  if (cat && f.catalina) for (const s of readCatalina(cat)) out.push({ ...s, path: f.catalina });
-  for (const rel of f.axis2) {
-    const d = xml(rel);
-    if (d) for (const s of readAxis2(d)) out.push({ ...s, path: rel });
-  }
+  // sec.policy is read by the JVM, whichever file generates the others.
   if (f.secPolicy && files.get(f.secPolicy)) {
     const s = readSecPolicy(decodedText(files.get(f.secPolicy)!, f.secPolicy).text, f.secPolicy);
     if (s) out.push({ ...s, path: f.secPolicy });
