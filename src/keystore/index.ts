@@ -2,5 +2,5 @@ export { detectKeystoreType } from './detect';
 export { openKeystore } from './open';
 export { checkKeyEntry, certificateWarnings, checkCertificate, nameAliases, EXPIRY_WARNING_DAYS } from './check';
 export type { CheckCertificateOptions } from './check';
-export { containsCertificate, trustAnchorAt, trustsChain, chainExpiry, addTrustedCertificate, freeAlias } from './truststore';
+export { containsCertificate, keyChain, trustAnchorAt, trustsChain, chainExpiry, addTrustedCertificate, freeAlias } from './truststore';
 export type * from './types';

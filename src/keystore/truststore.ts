@@ -14,7 +14,16 @@ const normFingerprint = (s: string) => s.replace(/[^0-9a-f]/gi, '').toUpperCase(
  */
 export function containsCertificate(ks: Keystore, sha256: string): boolean {
   const want = normFingerprint(sha256);
-  return ks.entries.some((e) => (e.kind === 'trustedCert' ? e.chain : e.chain.slice(0, 1)).some((c) => normFingerprint(c.sha256) === want));
+  return trustedCertificates(ks).some((c) => normFingerprint(c.sha256) === want);
+}
+
+/** The certificates Java's trust managers take from a store: trusted entries, and each key entry's own. */
+const trustedCertificates = (ks: Keystore): CertInfo[] => ks.entries.flatMap((e) => (e.kind === 'trustedCert' ? e.chain : e.chain.slice(0, 1)));
+
+/** The chain (leaf first) of the private key `alias` (any case), as the keystore holds it; undefined if there is none. */
+export function keyChain(ks: Keystore, alias: string): CertInfo[] | undefined {
+  const wanted = alias.toLowerCase();
+  return ks.entries.find((e) => e.kind === 'privateKey' && e.alias.toLowerCase() === wanted)?.chain;
 }
 
 /**
@@ -35,7 +44,7 @@ export function trustAnchorAt(ks: Keystore, chain: readonly CertInfo[]): number 
     const c = chain[i];
     if (i > 0 && containsCertificate(ks, c.sha256)) return i;
     if (c.issuer === c.subject) continue; // self-signed: only its own presence (above) anchors it
-    stored ??= ks.entries.flatMap((e) => (e.kind === 'trustedCert' ? e.chain : e.chain.slice(0, 1)));
+    stored ??= trustedCertificates(ks);
     if (stored.some((ca) => ca.subject === c.issuer && issuedBy(c, ca))) return i + 1;
   }
   return null;

@@ -159,7 +159,7 @@ export function checkPlanKeystores(
       }
     }
     certs.set(name, cert);
-    chains.set(name, store.entries.find((e) => e.kind === 'privateKey' && e.alias === alias.toLowerCase())?.chain ?? [cert]);
+    chains.set(name, ks.keyChain(store, alias) ?? [cert]);
     aliases.set(name, alias);
   }
 
@@ -242,7 +242,6 @@ export interface KeyInService {
   source: string;
 }
 
-
 /**
  * A plan that puts a new truststore in place must leave it trusting the keys that stay in service
  * (the primary keystore's, Tomcat's, the https transports'), not only the new ones checkPlanKeystores
@@ -285,16 +284,17 @@ export function checkTrustOfKeysInService(
   for (const k of keys) {
     const store = open(k);
     if (!store) continue;
-    const keysOf = store.entries.filter((e) => e.kind === 'privateKey');
-    const entry = k.alias ? keysOf.find((e) => e.alias === k.alias!.toLowerCase()) : keysOf.length === 1 ? keysOf[0] : undefined;
-    const cert = entry?.chain[0];
-    if (!entry || !cert || checked.has(cert.sha256)) continue;
-    const anchor = ks.trustAnchorAt(trustStore, entry.chain);
+    const keys = store.entries.filter((e) => e.kind === 'privateKey');
+    const alias = k.alias ?? (keys.length === 1 ? keys[0].alias : undefined);
+    const chain = alias === undefined ? undefined : ks.keyChain(store, alias);
+    const cert = chain?.[0];
+    if (!chain || !cert || checked.has(cert.sha256)) continue;
+    const anchor = ks.trustAnchorAt(trustStore, chain);
     if (anchor !== null) {
-      for (const w of ks.chainExpiry(entry.chain, anchor, now)) lapsed.add(`the key "${entry.alias}" in ${k.location}, which stays in service: ${w}`);
+      for (const w of ks.chainExpiry(chain, anchor, now)) lapsed.add(`the key "${alias!.toLowerCase()}" in ${k.location}, which stays in service: ${w}`);
       continue;
     }
-    const m = missing.get(cert.sha256) ?? { cert, alias: entry.alias, location: k.location, uses: new Map() };
+    const m = missing.get(cert.sha256) ?? { cert, alias: alias!.toLowerCase(), location: k.location, uses: new Map() };
     m.uses.set(k.function, [...(m.uses.get(k.function) ?? []), k.source]);
     missing.set(cert.sha256, m);
   }

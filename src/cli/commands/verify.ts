@@ -118,7 +118,7 @@ export async function verifyHome(layout: HomeLayout, now = new Date()): Promise<
       }
       const cert = ks.checkKeyEntry(store, bytes, { alias, storePassword: s.password, keyPassword: s.keyPassword ?? s.password, label: s.location });
       base.warnings.push(...ks.certificateWarnings(cert, now).filter((w) => s.function === 'primary' || s.function === 'internal' || !/Secure Vault|internal data/.test(w)));
-      const chain = store.entries.find((e) => e.kind === 'privateKey' && e.alias === alias!.toLowerCase())?.chain ?? [cert];
+      const chain = ks.keyChain(store, alias) ?? [cert];
       // Others check this server by it (signatures, https); a key that only encrypts internal data need not be trusted.
       if (trustStore && TRUSTED_KEY_FUNCTIONS.includes(s.function as KsFunction)) {
         const anchor = ks.trustAnchorAt(trustStore, chain);
