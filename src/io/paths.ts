@@ -81,10 +81,19 @@ export function checkRelPath(rel: string): void {
   if (rel.split('/')[0] === STATE_DIR) throw new Error(`refusing to write inside ${STATE_DIR}: ${rel}`);
 }
 
-/** Whether `p` is `root` or under it (both absolute). A folder named `..keys` is under it: only `..` and `../` climb out. */
+/** Whether a path relative to a root stays under it. A folder named `..keys` does: only `..` and `../` climb out. */
+const staysUnder = (r: string) => r !== '..' && !r.startsWith(`..${path.sep}`) && !path.isAbsolute(r);
+
+/** Whether `p` is `root` or under it (both absolute). */
 export const isInside = (root: string, p: string) => {
   const r = path.relative(root, p);
-  return r === '' || (r !== '..' && !r.startsWith(`..${path.sep}`) && !path.isAbsolute(r));
+  return r === '' || staysUnder(r);
+};
+
+/** `p` relative to `root`, with `/` separators, when it lies under it (not `root` itself); null otherwise. */
+export const homeRelative = (root: string, p: string): string | null => {
+  const r = path.relative(root, p);
+  return r !== '' && staysUnder(r) ? r.split(path.sep).join('/') : null;
 };
 
 /**

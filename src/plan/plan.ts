@@ -3,9 +3,9 @@
  * write, so it is checked strictly: unknown keys, unknown functions, a function naming an unknown
  * keystore and a missing env var are each an error that names the key, before anything is read.
  */
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { KsError } from '../errors';
-import { isInside } from '../io/paths';
+import { homeRelative } from '../io/paths';
 import { FUNCTIONS, type KsFunction } from '../changes/types';
 
 export type Secret = string | { env: string };
@@ -161,14 +161,13 @@ export function resolveSecret(s: Secret, where: string, env: NodeJS.ProcessEnv):
 /** Resolve a plan path against HOME. Returns the absolute path and, when inside HOME, the relative one. */
 export function resolveKeystorePath(home: string, p: string): { absPath: string; homeRelPath: string | null } {
   const absPath = isAbsolute(p) ? resolve(p) : resolve(home, p);
-  const rel = relative(resolve(home), absPath);
-  const inside = rel !== '' && isInside(home, absPath);
-  if (!isAbsolute(p) && !inside) {
+  const homeRelPath = homeRelative(resolve(home), absPath);
+  if (!isAbsolute(p) && homeRelPath === null) {
     throw new KsError('PLAN_INVALID', `keystore path "${p}" climbs out of HOME`, {
       hint: 'Give a path inside HOME (e.g. repository/resources/security/x.jks) or an absolute path.',
     });
   }
-  return { absPath, homeRelPath: inside ? rel.split(sep).join('/') : null };
+  return { absPath, homeRelPath };
 }
 
 /** Every password a plan holds, resolved: output layers mask each of them. */

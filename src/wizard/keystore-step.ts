@@ -6,8 +6,8 @@
  * Reads keystore bytes; writes nothing.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, relative, resolve, sep } from 'node:path';
-import { isInside } from '../io/paths';
+import { basename, join, resolve } from 'node:path';
+import { homeRelative } from '../io/paths';
 import { isKsError } from '../errors';
 import type { CertInfo, Keystore } from '../keystore/types';
 import type { Prompter } from './prompter';
@@ -71,8 +71,7 @@ export function proposeKeystorePath(home: string, inUse: Set<string>, exclude: S
 }
 
 export function planPath(home: string, absPath: string): string {
-  const rel = relative(home, absPath);
-  return rel && isInside(home, absPath) ? rel.split(sep).join('/') : absPath;
+  return homeRelative(home, absPath) ?? absPath;
 }
 
 /** A plan name for a keystore file, from its file name, not one of `taken`. */

@@ -4,7 +4,7 @@
  * parsed back.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { KsError } from '../../errors';
 import { collectAlsoUpdate } from '../../changes/also-update';
 import { planChanges } from '../../changes/plan-changes';
@@ -22,7 +22,7 @@ import { jsonFiles, renderDiff, renderSummary } from '../../preview/diff';
 import { decodedText } from '../../changes/decoded';
 import { parseXml } from '../../xml/document';
 import { applyTransaction, type TransactionOptions } from '../../io';
-import { isInside } from '../../io/paths';
+import { homeRelative } from '../../io/paths';
 import { confirmOrRefuse } from '../confirm';
 import type { CliIo } from '../io';
 import { Out, sayOnSignal, shellQuote } from '../output';
@@ -80,7 +80,7 @@ function truststoreRef(layout: HomeLayout, files: Map<string, Buffer>, plan: Pla
     const p = normalizeConfigPath(cur.location);
     const absPath = resolve(layout.home, p);
     return {
-      path: isInside(layout.home, absPath) ? relative(layout.home, absPath).split(sep).join('/') : absPath,
+      path: homeRelative(layout.home, absPath) ?? absPath,
       absPath,
       password: cur.secretAlias ? undefined : cur.password,
       type: cur.type === 'PKCS12' || cur.type === 'JKS' ? cur.type : undefined,
@@ -137,7 +137,7 @@ function trustOfKeysInService(layout: HomeLayout, files: Map<string, Buffer>, cs
   for (const s of currentSettings(layout, after)) {
     if (s.function === 'other' || !TRUSTED_KEY_FUNCTIONS.includes(s.function) || !s.location || s.password === undefined || s.secretAlias) continue;
     const absPath = resolve(layout.home, normalizeConfigPath(s.location));
-    const location = isInside(layout.home, absPath) ? relative(layout.home, absPath).split(sep).join('/') : absPath;
+    const location = homeRelative(layout.home, absPath) ?? absPath;
     const type = s.type === 'JKS' || s.type === 'PKCS12' ? s.type : undefined;
     keys.push({ function: s.function, location, absPath, password: s.password, type, alias: s.alias, source: where(s) });
   }
