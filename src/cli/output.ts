@@ -46,6 +46,12 @@ export class Out {
   }
 }
 
+/** The command that undoes checkpoint `id`, as every "To undo:" line prints it. */
+export const undoCommand = (home: string, id: string) => `wso2-keystore restore ${shellQuote(home)} --id ${id}`;
+
+/** What is said when a run is interrupted after its change was written: it stays applied, and how to undo it. */
+export const appliedAnyway = (what: string, home: string, id: string) => `${what}: it is applied. Backup: ${id}\nTo undo:  ${undoCommand(home, id)}\n`;
+
 /** A path as one shell word, for the commands we print (`wso2-keystore restore '/opt/my home' --id …`). */
 export const shellQuote = (s: string) => (/^[A-Za-z0-9_./:=@-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
@@ -60,6 +66,6 @@ export function sayOnSignal(out: Out, json: boolean, home: string, result: (id: 
       return;
     }
     if (json) out.json({ ...result(id), interrupted: signal });
-    out.err(`${signal} arrived after the change was committed: it is applied. Backup: ${id}\nTo undo:  wso2-keystore restore ${shellQuote(home)} --id ${id}\n`);
+    out.err(appliedAnyway(`${signal} arrived after the change was committed`, home, id));
   };
 }

@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { KsError } from '../errors';
 import { recoverFirst } from '../cli/commands/recover';
-import { sayOnSignal, shellQuote } from '../cli/output';
+import { undoCommand, sayOnSignal } from '../cli/output';
 import { resolveHome, runSetup, type WizardContext } from './setup-flow';
 
 /*
@@ -124,7 +124,7 @@ export async function runRestore(ctx: WizardContext): Promise<number> {
   if (r.id === null) throw new KsError('IO', 'nothing was restored');
   ctx.onWritten?.(r.id, layout.home);
   tell(`Restored ${r.restored.length} file(s) from ${id}: ${r.restored.join(', ')}`);
-  tell(`This restore is itself checkpoint ${r.id}. To undo it:  wso2-keystore restore ${shellQuote(layout.home)} --id ${r.id}`);
+  tell(`This restore is itself checkpoint ${r.id}. To undo it:  ${undoCommand(layout.home, r.id)}`);
   tell('Restart the server for the change to take effect.');
   return 0;
 }

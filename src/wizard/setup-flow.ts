@@ -22,7 +22,7 @@ import { recoverFirst } from '../cli/commands/recover';
 import { verifyHome } from '../cli/commands/verify';
 import { currentSettings, where } from '../home/settings';
 import type { CliIo } from '../cli/io';
-import { sayOnSignal, shellQuote, type Out } from '../cli/output';
+import { undoCommand, sayOnSignal, shellQuote, type Out } from '../cli/output';
 import { KEY_FUNCTIONS, describeCurrent, explainFunction, functionChoices, functionsOf } from './functions';
 import { askKeystore, keystoreName, planPath, type WizardKeystore } from './keystore-step';
 import type { Plan } from '../plan/plan';
@@ -238,7 +238,7 @@ export async function runSetup(ctx: WizardContext, opts: SetupOptions): Promise<
   tell(`Applied: ${changed.map((f) => f.path).join(', ')}`);
   await reportVerify(ctx, layout, now);
   tell(`Backup: ${id}`);
-  tell(`To undo:  wso2-keystore restore ${shellQuote(layout.home)} --id ${id}`);
+  tell(`To undo:  ${undoCommand(layout.home, id)}`);
   tell('Restart the server for the change to take effect.');
 
   // 8. A plan for the other nodes.

@@ -25,7 +25,7 @@ import { applyTransaction, type TransactionOptions } from '../../io';
 import { homeRelative } from '../../io/paths';
 import { confirmOrRefuse } from '../confirm';
 import type { CliIo } from '../io';
-import { Out, sayOnSignal, shellQuote } from '../output';
+import { Out, undoCommand, sayOnSignal } from '../output';
 import { recoverFirst } from './recover';
 
 export interface ApplyOptions {
@@ -215,7 +215,7 @@ export async function applyCommand(opts: ApplyOptions, io: CliIo): Promise<numbe
     if (opts.json) out.json(report(id));
     else {
       out.out(`\nApplied. Backup: ${id}\n`);
-      out.out(`To undo:  wso2-keystore restore ${shellQuote(layout.home)} --id ${id}\n`);
+      out.out(`To undo:  ${undoCommand(layout.home, id)}\n`);
       out.out('Restart the server for the change to take effect.\n');
     }
     return 0;

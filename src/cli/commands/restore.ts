@@ -9,7 +9,7 @@ import { damagedNote, planRestore, restoreCheckpoint } from '../../io';
 import { renderDiff, restorePreview } from '../../preview/diff';
 import { confirmOrRefuse } from '../confirm';
 import type { CliIo } from '../io';
-import { Out, sayOnSignal, shellQuote } from '../output';
+import { Out, undoCommand, sayOnSignal } from '../output';
 import { recoverFirst } from './recover';
 
 export interface RestoreCmdOptions {
@@ -63,7 +63,7 @@ export async function restoreCommand(opts: RestoreCmdOptions, io: CliIo): Promis
     if (opts.json) out.json(report(r.id));
     else {
       out.out(`Restored ${r.restored.length} file(s) from ${id}. This restore is itself checkpoint ${r.id}.\n`);
-      out.out(`To undo the restore:  wso2-keystore restore ${shellQuote(layout.home)} --id ${r.id}\n`);
+      out.out(`To undo the restore:  ${undoCommand(layout.home, r.id)}\n`);
       out.out('Restart the server for the change to take effect.\n');
     }
     return 0;

@@ -11,7 +11,7 @@
  */
 import { EXIT, KsError } from '../../errors';
 import type { CliIo } from '../io';
-import { Out, shellQuote } from '../output';
+import { Out, appliedAnyway } from '../output';
 
 export interface SetupCmdOptions {
   home?: string;
@@ -35,7 +35,7 @@ async function runWizard(io: CliIo, run: (ctx: import('../../wizard/setup-flow')
   // was written" would be wrong: say it is applied, and how to undo it.
   let written: { id: string; home: string } | null = null;
   const interrupted = () =>
-    written ? `Interrupted after the change was written: it is applied. Backup: ${written.id}\nTo undo:  wso2-keystore restore ${shellQuote(written.home)} --id ${written.id}\n` : QUIET_LINE;
+    written ? appliedAnyway('Interrupted after the change was written', written.home, written.id) : QUIET_LINE;
   const onSigint = () => {
     if (writing) return; // the transaction's guard owns it
     io.stderr.write(`\n${interrupted()}`);
