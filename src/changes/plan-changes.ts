@@ -71,7 +71,6 @@ function changeXmlFile(
   return { ...finish(rel, before, text, encoding, result.edits, (t) => checkXml(t, rel)), warnings: result.warnings, vaultSecrets: result.vaultSecrets ?? [] };
 }
 
-
 /**
  * The keystore that encrypts internal data now, and after the plan. Before kernel 4.4.35 (no
  * InternalKeyStore) the primary keystore does that job.
@@ -124,13 +123,13 @@ export function planChanges(input: PlanInput): ChangeSet {
           );
         }
         if (change) warnings.push(`internal data encryption moves from ${change.from} to ${change.to}: data already encrypted with the old key must be re-encrypted (WSO2 data migration / cipher tool)`);
-        const primaryNow = current.primary;
-        const primaryMoves = Boolean(targets.primary && primaryNow && !sameKeystore(primaryNow, { location: formatKeystorePath(targets.primary, 'carbonHome'), alias: targets.primary.alias }));
-        if (!current.internal && targets.internal && targets.primary && primaryMoves && !sameTarget(targets.internal, targets.primary)) {
-          // The primary keystore did the encrypting until now; the InternalKeyStore block this plan adds
-          // takes that over only where the server reads it.
+        // The primary keystore did the encrypting until now; the InternalKeyStore block this plan adds
+        // takes that over only where the server reads it.
+        const { primary: p, internal: i } = targets;
+        const was = current.primary;
+        if (!current.internal && p && i && was && !sameTarget(i, p) && !sameKeystore(was, { location: formatKeystorePath(p, 'carbonHome'), alias: p.alias })) {
           warnings.push(
-            `internal data encryption: ${rel} had no Security/InternalKeyStore, so until now the primary keystore (${primaryNow!.location}, alias ${primaryNow!.alias}) encrypted internal data. ` +
+            `internal data encryption: ${rel} had no Security/InternalKeyStore, so until now the primary keystore (${was.location}, alias ${was.alias}) encrypted internal data. ` +
               'The Security/InternalKeyStore and CryptoService blocks this plan adds are read only by kernels with the Carbon Crypto Service (4.4.35 and later, or an earlier kernel updated to include it). ' +
               'On a kernel without it the primary keystore, which this plan moves, still encrypts internal data, and what the server has stored cannot be decrypted: check that this server has it before restarting.',
           );
