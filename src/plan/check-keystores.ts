@@ -22,6 +22,8 @@ export interface KeystoreCheck {
   certs: Map<string, CertInfo>;
   /** SHA-256 of the certificates the truststore check looked at (keys serving primary, tls or axis2). */
   trustChecked: Set<string>;
+  /** The truststore as opened for that check (before any import), for later checks against it. */
+  trustStore?: Keystore;
   /** The truststore with the missing certificates added (only with importCert). */
   truststoreChange?: FileChange;
 }
@@ -82,6 +84,8 @@ export function checkPlanKeystores(
   const chains = new Map<string, CertInfo[]>();
   /** The alias each keystore serves with (the plan's, or the only key's when the plan names none); set with certs. */
   const aliases = new Map<string, string>();
+  /** Each plan keystore as opened, by file and password: the truststore is often one of them. */
+  const opened = new Map<string, Keystore>();
 
   const fnsOf = (name: string) => (Object.entries(plan.functions) as [KsFunction, string][]).filter(([, n]) => n === name).map(([f]) => f);
   for (const [name, r] of resolved) {
@@ -93,6 +97,7 @@ export function checkPlanKeystores(
     } catch (e) {
       withContext(e, name, fns);
     }
+    opened.set(`${r.absPath}\0${r.password}`, store);
     const keys = store.entries.filter((e) => e.kind === 'privateKey');
     r.keyEntryCount = keys.length;
     const keyFns = fns.filter((f) => KEY_FUNCTIONS.includes(f));
@@ -168,13 +173,14 @@ export function checkPlanKeystores(
   const trusted = [...certs].filter(([name]) => fnsOf(name).some((f) => TRUSTED_KEY_FUNCTIONS.includes(f)));
   const trustChecked = new Set(trusted.map(([, c]) => c.sha256));
   const trust = opts.truststore;
+  let trustStore: Keystore | null = null;
   if (trust && trusted.length > 0) {
-    let trustStore: Keystore | null = null;
     let trustBytes: Buffer | null = null;
     try {
       trustBytes = readBytes(trust.absPath);
       if (!trust.password) throw new KsError('KEYSTORE_PASSWORD', 'its password is not in clear in the config (Secure Vault?)');
-      trustStore = ks.openKeystore(trustBytes, { password: trust.password, declaredType: trust.type, label: trust.path });
+      const same = opened.get(`${trust.absPath}\0${trust.password}`);
+      trustStore = same && (!trust.type || trust.type === same.type) ? same : ks.openKeystore(trustBytes, { password: trust.password, declaredType: trust.type, label: trust.path });
     } catch (e) {
       warnings.push(`could not check the truststore ${trust.path} (${trust.source}): ${isKsError(e) ? e.message : (e as Error).message}`);
     }
@@ -213,6 +219,7 @@ export function checkPlanKeystores(
           warnings,
           certs,
           trustChecked,
+          trustStore,
           truststoreChange: {
             path: trust.path,
             before: trustBytes,
@@ -225,7 +232,7 @@ export function checkPlanKeystores(
       }
     }
   }
-  return { warnings, certs, trustChecked };
+  return { warnings, certs, trustChecked, trustStore: trustStore ?? undefined };
 }
 
 /** A key setting the home keeps after the plan, read from its config files as the plan leaves them. */
@@ -252,7 +259,8 @@ export interface KeyInService {
  */
 export function checkTrustOfKeysInService(
   keys: readonly KeyInService[],
-  trust: { path: string; bytes: Buffer; password: string; type?: 'JKS' | 'PKCS12' },
+  /** `store`: the truststore already opened from these bytes (checkPlanKeystores'), not opened again. */
+  trust: { path: string; bytes: Buffer; password: string; type?: 'JKS' | 'PKCS12'; store?: Keystore },
   readBytes: (absPath: string) => Buffer,
   /** Certificates checkPlanKeystores has looked at already (its own warning names them). */
   checked: ReadonlySet<string> = new Set(),
@@ -262,7 +270,7 @@ export function checkTrustOfKeysInService(
   const ks = require('../keystore') as typeof import('../keystore');
   let trustStore: Keystore;
   try {
-    trustStore = ks.openKeystore(trust.bytes, { password: trust.password, declaredType: trust.type, label: trust.path });
+    trustStore = trust.store ?? ks.openKeystore(trust.bytes, { password: trust.password, declaredType: trust.type, label: trust.path });
   } catch {
     return []; // checkPlanKeystores has said why
   }

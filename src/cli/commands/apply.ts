@@ -16,6 +16,7 @@ import { detectHome, type HomeLayout } from '../../home/layout';
 import { readHomeFiles } from '../../home/read-files';
 import { currentSettings, where } from '../../home/settings';
 import { TRUSTED_KEY_FUNCTIONS, checkPlanKeystores, checkTrustOfKeysInService, type KeyInService, type TruststoreRef } from '../../plan/check-keystores';
+import type { Keystore } from '../../keystore/types';
 import { parsePlan, planSecrets, type Plan } from '../../plan/plan';
 import { resolveKeystores, targetsOf, type ResolvedKeystore } from '../../plan/targets';
 import { jsonFiles, renderDiff, renderSummary } from '../../preview/diff';
@@ -119,7 +120,11 @@ export async function buildChangeSet(
   });
   if (check.truststoreChange) cs.files.push(check.truststoreChange);
   cs.warnings.unshift(...check.warnings);
-  if (plan.functions.truststore) cs.warnings.push(...trustOfKeysInService(layout, files, cs, truststoreRef(layout, files, plan, resolved)!, keystores.read, check.trustChecked));
+  if (plan.functions.truststore) {
+    // The truststore as the plan check opened it, unless --import-cert changed its bytes since.
+    const opened = check.truststoreChange ? undefined : check.trustStore;
+    cs.warnings.push(...trustOfKeysInService(layout, files, cs, truststoreRef(layout, files, plan, resolved)!, keystores.read, check.trustChecked, opened));
+  }
   return cs;
 }
 
@@ -130,7 +135,7 @@ export async function buildChangeSet(
  * The plan's own keys are checked by checkPlanKeystores (`checked`); a setting that keeps another
  * key of one of its files is not.
  */
-function trustOfKeysInService(layout: HomeLayout, files: Map<string, Buffer>, cs: ChangeSet, trust: TruststoreRef, read: (absPath: string) => Buffer, checked: ReadonlySet<string>): string[] {
+function trustOfKeysInService(layout: HomeLayout, files: Map<string, Buffer>, cs: ChangeSet, trust: TruststoreRef, read: (absPath: string) => Buffer, checked: ReadonlySet<string>, store?: Keystore): string[] {
   const after = new Map(files);
   for (const f of cs.files) if (after.has(f.path)) after.set(f.path, f.after);
   const keys: KeyInService[] = [];
@@ -143,7 +148,7 @@ function trustOfKeysInService(layout: HomeLayout, files: Map<string, Buffer>, cs
   }
   if (!keys.length || !trust.password) return [];
   const trusted = cs.files.find((f) => f.binary && f.path === trust.path)?.after ?? read(trust.absPath);
-  return checkTrustOfKeysInService(keys, { path: trust.path, bytes: trusted, password: trust.password, type: trust.type }, read, checked);
+  return checkTrustOfKeysInService(keys, { path: trust.path, bytes: trusted, password: trust.password, type: trust.type, store }, read, checked);
 }
 
 /** Whether an axis2 file (generated, on a toml home) has an active https transport with a keystore (APIM's gateway does; IS does not). */
