@@ -324,6 +324,30 @@ describeWithKeytool('wizard flow', () => {
     expect(differences(before, snapshot(dir))).toEqual([]);
   });
 
+  test('a deployment.toml home whose primary password is encrypted in the vault: keeping it cannot be offered, the yes/no question is asked', async () => {
+    const dir = tomlHome();
+    const toml = join(dir, 'repository/conf/deployment.toml');
+    const text = readFileSync(toml, 'utf8');
+    writeFileSync(
+      toml,
+      text.replace('[keystore.tls]', '[keystore.primary]\nfile_name = "wso2carbon.jks"\ntype = "JKS"\npassword = "$secret{keystore_password}"\nalias = "wso2carbon"\nkey_password = "$secret{keystore_password}"\n\n[keystore.tls]') +
+        '\n[secrets]\nkeystore_password = "V2hhdGV2ZXIgdGhlIGNpcGhlciB0b29sIHdyb3Rl"\n',
+    );
+    const before = snapshot(dir);
+    const r = await run(dir, [
+      ...tlsServing(['primary']),
+      { confirm: /Change the internal-encryption keystore anyway/, answer: false },
+    ]);
+    expect(r.error).toBeUndefined();
+    expect(r.left).toBe(0); // no "What should encrypt internal data?" select: its default needs the password
+    expect(r.code).toBe(1);
+    const flat = r.stdout.replace(/\s+/g, ' ');
+    expect(flat).toContain('To keep internal encryption where it is, answer No and run the wizard again with the keystore it uses now added as a second keystore');
+    expect(flat).not.toContain('add "internal" to the plan'); // the plan file's hint
+    expect(r.stdout).toContain('Kept: the current keystore stays in place for primary.');
+    expect(differences(before, snapshot(dir))).toEqual([]);
+  });
+
   test('a deployment.toml home: keeping internal encryption where it is (the default) writes [keystore.internal] for wso2carbon.jks and moves primary', async () => {
     const dir = tomlHome();
     const r = await run(dir, [
