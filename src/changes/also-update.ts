@@ -147,8 +147,7 @@ export function applyAlsoUpdate(cs: ChangeSet, input: Input): ChangeSet {
   const moves: Move[] = [];
   for (const ref of opts.references) {
     if (isManaged(layout, ref.path) || changedPaths.has(ref.path)) continue;
-    // The config mapper's own inputs (default.json, infer.json, templates): defaults that deployment.toml overrides.
-    if (layout.era === 'toml' && ref.path.startsWith('repository/resources/conf/')) continue;
+    if (mapperInput(layout, ref.path)) continue;
     const users = usersOf(ref);
     if (!users) continue;
     const where = `${ref.path}:${ref.line} ${ref.setting}`;
@@ -348,6 +347,9 @@ function mergeVault(files: FileChange[], layout: HomeLayout, all: Map<string, Bu
   warnings.push(`Secure Vault: ${vault.map((v) => v.alias).join(', ')} (moved with alsoUpdate) now hold the new password in brackets in ${rel}. Run bin/ciphertool.sh -Dconfigure before starting the server.`);
 }
 
+/** The config mapper's own inputs on a toml home (default.json, infer.json, templates): defaults that deployment.toml overrides, not references to move. */
+const mapperInput = (layout: HomeLayout, rel: string) => layout.era === 'toml' && rel.startsWith('repository/resources/conf/');
+
 /**
  * For the CLI: scan the home, and keep the bytes the scan read of the files the references live in
  * (each file is read once).
@@ -364,8 +366,9 @@ export async function collectAlsoUpdate(
   plan?: { targets: Targets; files: Map<string, Buffer> },
 ): Promise<{ options: AlsoUpdateOptions; files: Map<string, Buffer> }> {
   let wanted = (_rel: string, _latin: string) => true;
-  // The files the planner reads and edits itself: with a plan, the scan does not read them again.
-  const skip = plan ? (rel: string) => isManaged(layout, rel) : undefined;
+  // The files the planner reads and edits itself, and the config mapper's inputs (never moved): with
+  // a plan, the scan does not read them.
+  const skip = plan ? (rel: string) => isManaged(layout, rel) || mapperInput(layout, rel) : undefined;
   if (plan) {
     const names = [...movingKeystores(layout, plan.files, plan.targets).keys()].map((loc) => loc.slice(loc.lastIndexOf('/') + 1));
     // The bytes are searched as latin1: a name outside ASCII would not be found that way, so it turns the filter off.
