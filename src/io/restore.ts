@@ -31,7 +31,14 @@ export interface RestoreFilePlan {
 export interface RestorePlan {
   checkpoint: Checkpoint;
   files: RestoreFilePlan[];
-  /** Checkpoint folders whose manifest cannot be read (listCheckpoints' onDamaged). */
+  /** Checkpoint folders whose manifest cannot be read (as listCheckpoints reports them). */
+  damaged: string[];
+}
+
+export interface CheckpointList {
+  /** Committed checkpoints, newest first. */
+  checkpoints: Checkpoint[];
+  /** Ids of committed checkpoint folders whose manifest.json is missing or unreadable. */
   damaged: string[];
 }
 
@@ -42,26 +49,28 @@ export interface RestoreOptions extends TransactionOptions {
 
 /**
  * Committed checkpoints, newest first. Partial (in-progress or interrupted) ones are not listed. A
- * committed folder whose manifest.json is missing or unreadable cannot be listed or restored: it is
- * passed to `onDamaged` (its copies are still there, to put back by hand).
+ * committed folder whose manifest.json is missing or unreadable cannot be listed or restored: its
+ * id goes in `damaged` (its copies are still there, to put back by hand), oldest first.
  */
-export async function listCheckpoints(home: string, opts: { fsOps?: FsOps; onDamaged?: (id: string) => void } = {}): Promise<Checkpoint[]> {
+export async function listCheckpoints(home: string, opts: { fsOps?: FsOps } = {}): Promise<CheckpointList> {
   const fs = opts.fsOps ?? realFsOps;
   let names: string[];
   try {
     names = await fs.readdir(backupsDir(home));
   } catch (e) {
-    if (isErrno(e, 'ENOENT', 'ENOTDIR')) return [];
+    if (isErrno(e, 'ENOENT', 'ENOTDIR')) return { checkpoints: [], damaged: [] };
     throw ioError(e, `${STATE_DIR}/backups`, 'list');
   }
-  const out: Checkpoint[] = [];
+  const checkpoints: Checkpoint[] = [];
+  const damaged: string[] = [];
   for (const name of names) {
     if (name.startsWith('.') || name.endsWith(PARTIAL_SUFFIX)) continue;
     const m = await readManifest(fs, path.join(backupsDir(home), name)).catch(() => null);
-    if (m && m.id === name) out.push(m);
-    else if (CHECKPOINT_ID.test(name)) opts.onDamaged?.(name);
+    if (m && m.id === name) checkpoints.push(m);
+    else if (CHECKPOINT_ID.test(name)) damaged.push(name);
   }
-  return out.sort((a, b) => (a.time === b.time ? b.id.localeCompare(a.id) : b.time.localeCompare(a.time)));
+  checkpoints.sort((a, b) => (a.time === b.time ? b.id.localeCompare(a.id) : b.time.localeCompare(a.time)));
+  return { checkpoints, damaged: damaged.sort() };
 }
 
 /** The checkpoint id form (paths.ts newCheckpointId): `20261125T195216Z-3be2`. */
@@ -76,8 +85,7 @@ const same = (a: Buffer | null, b: Buffer | null) => (a === null || b === null ?
 
 export async function planRestore(home: string, id?: string, opts: { fsOps?: FsOps } = {}): Promise<RestorePlan> {
   const fs = opts.fsOps ?? realFsOps;
-  const damaged: string[] = [];
-  const all = await listCheckpoints(home, { ...opts, onDamaged: (d) => damaged.push(d) });
+  const { checkpoints: all, damaged } = await listCheckpoints(home, opts);
   const checkpoint = id === undefined ? all[0] : all.find((c) => c.id === id);
   if (!checkpoint) {
     const ids = all.map((c) => c.id);
@@ -91,7 +99,7 @@ export async function planRestore(home: string, id?: string, opts: { fsOps?: FsO
   }
   // "The latest" must not quietly skip a newer checkpoint this tool cannot read: that change would stay.
   // Ids sort by time to the second; one from the same second may be the newer.
-  const newer = id === undefined ? damaged.filter((d) => d.slice(0, 16) >= checkpoint.id.slice(0, 16)).sort() : [];
+  const newer = id === undefined ? damaged.filter((d) => d.slice(0, 16) >= checkpoint.id.slice(0, 16)) : [];
   if (newer.length) {
     throw new KsError('BACKUP_NOT_FOUND', `the latest checkpoint, ${newer[newer.length - 1]}, cannot be read, so the latest change cannot be restored by this tool`, {
       hint: `${damagedNote(newer)} To restore the older ${checkpoint.id} anyway, name it with --id.`,

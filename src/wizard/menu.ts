@@ -74,8 +74,7 @@ export async function runRestore(ctx: WizardContext): Promise<number> {
   await recoverFirst(layout.home, ctx.out, {});
   const { damagedNote, listCheckpoints, planRestore, restoreCheckpoint } = ioLib();
   const { renderDiff, restorePreview } = previewLib();
-  const damaged: string[] = [];
-  const cps = await listCheckpoints(layout.home, { onDamaged: (id) => damaged.push(id) });
+  const { checkpoints: cps, damaged } = await listCheckpoints(layout.home);
   if (damaged.length) tell(`warning: ${damagedNote(damaged)}`);
   if (cps.length === 0) {
     tell(damaged.length ? `No backups in ${layout.home} that this tool can restore.` : `No backups in ${layout.home}: nothing has been applied to this home yet.`);

@@ -3,7 +3,7 @@
  * restored by the tool, but its copies are still there: backups and restore must say so, not claim
  * that nothing was ever applied.
  */
-import { readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO, demoHome, ensureBuilt, runCli } from '../helpers/home';
 
@@ -49,5 +49,26 @@ it('restore without --id refuses to skip a newer damaged checkpoint; --id an old
   const older = runCli(['restore', home, '--id', first, '--dry-run', '--force']); // the files were put back since: --force
   expect(older.code).toBe(0);
   expect(older.stderr).toContain(`warning: .wso2-keystore/backups/${second} has no readable manifest.json`);
-  expect(JSON.parse(runCli(['restore', home, '--id', first, '--dry-run', '--force', '--json']).stdout).damaged).toEqual([second]);
+  // With --json the warning is the report's `damaged`, not a line on stderr (as in backups --json).
+  const json = runCli(['restore', home, '--id', first, '--dry-run', '--force', '--json']);
+  expect(JSON.parse(json.stdout).damaged).toEqual([second]);
+  expect(json.stderr).not.toContain('warning');
+  const listed = runCli(['backups', home, '--json']);
+  expect(JSON.parse(listed.stdout).damaged).toEqual([second]);
+  expect(listed.stderr).not.toContain('warning');
+});
+
+it('a damaged checkpoint from the same second as the latest readable one may be the newer: restore without --id refuses', () => {
+  const home = demoHome('damaged3');
+  const id = JSON.parse(runCli(['apply', '--plan', DEMO.plan, home, '--yes', '--json'], { env: DEMO.env }).stdout).backup as string;
+  // Same second, a suffix that sorts before the readable one's: ids alone cannot say which is newer.
+  const twin = `${id.slice(0, 16)}-0000`;
+  expect(twin < id).toBe(true);
+  mkdirSync(join(home, '.wso2-keystore', 'backups', twin, 'files'), { recursive: true });
+  writeFileSync(join(home, '.wso2-keystore', 'backups', twin, 'manifest.json'), '');
+
+  const latest = runCli(['restore', home, '--dry-run', '--json']);
+  expect(latest.code).toBe(1);
+  expect(JSON.parse(latest.stdout).error).toMatchObject({ code: 'BACKUP_NOT_FOUND', message: expect.stringContaining(`the latest checkpoint, ${twin}, cannot be read`) });
+  expect(runCli(['restore', home, '--id', id, '--dry-run']).code).toBe(0);
 });

@@ -115,7 +115,7 @@ test('SIGKILL at every step, then recoverUnfinished: all original or all new, ne
       expect(lockExists(home)).toBe(false);
 
       const now = snapshot(home);
-      const cps = await listCheckpoints(home);
+      const cps = (await listCheckpoints(home)).checkpoints;
       expect({ k, partial: stateEntries(home).filter((e) => e.endsWith('.partial')) }).toEqual({ k, partial: [] });
       if (cps.length === 0) {
         expect({ k, now }).toEqual({ k, now: original });
@@ -154,7 +154,7 @@ test('SIGTERM at every step: exits 143 after rolling back, lock released, never 
       const now = snapshot(home);
       // The command is told what happened before the exit, so it can say so (and print its JSON).
       const told = (JSON.parse(r.stdout) as { signalExit: { signal: string; id: string | null; error: string | null } }).signalExit;
-      const cps = await listCheckpoints(home);
+      const cps = (await listCheckpoints(home)).checkpoints;
       if (cps.length === 0) {
         expect({ k, now }).toEqual({ k, now: original });
         expect({ k, told }).toEqual({ k, told: { signal: 'SIGTERM', id: null, error: 'ABORTED' } });

@@ -57,7 +57,7 @@ describe.each(OPS)('the k-th %s fails', (op) => {
         if (!fs.fired()) break;
         expect(result).toBeInstanceOf(KsError);
         expect({ k, state: snapshot(home) }).toEqual({ k, state: applied });
-        expect({ k, ids: (await listCheckpoints(home)).map((c) => c.id) }).toEqual({ k, ids: [id] });
+        expect({ k, ids: (await listCheckpoints(home)).checkpoints.map((c) => c.id) }).toEqual({ k, ids: [id] });
         expect({ k, backups: stateEntries(home) }).toEqual({ k, backups: [id] });
         expect(lockExists(home)).toBe(false);
       } finally {

@@ -76,7 +76,7 @@ test('listCheckpoints is newest first and ignores partial ones; an unknown id li
   const b = await applyTransaction(home, [w], { command: 'second', notes: ['n'] }, opts);
   fs.mkdirSync(path.join(home, '.wso2-keystore/backups/29991231T000000Z-ffff.partial'));
 
-  const list = await listCheckpoints(home);
+  const list = (await listCheckpoints(home)).checkpoints;
   expect(list.map((c) => [c.id, c.command])).toEqual([
     [b.id, 'second'],
     [a.id, 'first'],

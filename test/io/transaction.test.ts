@@ -46,7 +46,7 @@ test('the state folders are 0700 and the manifest records what was done, without
   expect(m.files.map((f: { path: string }) => f.path)).toEqual(FILES.map((f) => f.rel));
   expect(m.files[0]).toMatchObject({ mode: 0o640, created: false, deleted: false });
 
-  const [cp] = await listCheckpoints(home);
+  const [cp] = (await listCheckpoints(home)).checkpoints;
   expect(cp!.id).toBe(id);
   expect(JSON.stringify(cp!.notes)).not.toContain(NEW_PASSWORD);
   // Copies keep the original mode and bytes.
@@ -88,7 +88,7 @@ test('a file edited after planning aborts the apply and names the file; nothing 
 
 test('nothing under .wso2-keystore exists until something is written', async () => {
   expect(await recoverUnfinished(home)).toEqual({ rolledBack: null, files: [] });
-  expect(await listCheckpoints(home)).toEqual([]);
+  expect(await listCheckpoints(home)).toEqual({ checkpoints: [], damaged: [] });
   expect(fs.existsSync(path.join(home, '.wso2-keystore'))).toBe(false);
 });
 

@@ -11,8 +11,7 @@ export async function backupsCommand(opts: { home?: string; json?: boolean }, io
   try {
     const layout = detectHome(resolve(io.cwd, opts.home ?? '.'));
     const recovered = await recoverFirst(layout.home, out, { json: opts.json });
-    const damaged: string[] = [];
-    const cps = await listCheckpoints(layout.home, { onDamaged: (id) => damaged.push(id) });
+    const { checkpoints: cps, damaged } = await listCheckpoints(layout.home);
     if (opts.json) {
       out.json({
         backups: cps.map((c) => ({ id: c.id, time: c.time, command: c.command, files: c.files.map((f) => f.path), notes: c.notes })),

@@ -28,7 +28,8 @@ export async function restoreCommand(opts: RestoreCmdOptions, io: CliIo): Promis
     const recovered = await recoverFirst(layout.home, out, { dryRun: opts.dryRun, json: opts.json });
     const plan = await planRestore(layout.home, opts.id);
     const id = plan.checkpoint.id;
-    if (plan.damaged.length) out.err(`warning: ${damagedNote(plan.damaged)}\n`);
+    // With --json the warning is the report's `damaged`, as in `backups --json`.
+    if (plan.damaged.length && !opts.json) out.err(`warning: ${damagedNote(plan.damaged)}\n`);
     const conflicts = plan.files.filter((f) => f.conflict);
     if (conflicts.length && !opts.force) {
       throw new KsError('RESTORE_CONFLICT', `${conflicts.map((f) => f.path).join(', ')} changed after checkpoint ${id} was taken; restoring would throw those edits away`, {
