@@ -27,7 +27,7 @@ import { normalizeConfigPath } from '../edit/paths';
 import { findProperty, setProperty } from '../edit/properties';
 import type { KeystoreTarget, SettingEdit } from '../edit/types';
 import { setElementText, type XmlEditContext } from '../edit/xml-edit';
-import type { HomeLayout } from '../home/layout';
+import { managedFiles, type HomeLayout } from '../home/layout';
 import { scanHome, scanText, type Reference } from '../scan/scan';
 import { decodedText } from './decoded';
 import { lineIndex } from '../text/patcher';
@@ -113,11 +113,6 @@ function pathLike(old: string, t: KeystoreTarget): string {
   return t.homeRelPath;
 }
 
-/** The files the planner reads and edits itself. */
-const managedFiles = (layout: HomeLayout): string[] =>
-  [layout.files.carbon, layout.files.catalina, layout.files.secPolicy, layout.files.deploymentToml, layout.files.cipherText, layout.files.cipherTool, ...layout.files.axis2].filter(
-    (rel): rel is string => Boolean(rel),
-  );
 const isManaged = (layout: HomeLayout, rel: string) => managedFiles(layout).includes(rel);
 
 interface Move {

@@ -26,6 +26,12 @@ export interface HomeLayout {
   };
 }
 
+/** Every config file the layout names (the files this tool reads and edits itself), home-relative. */
+export const managedFiles = (layout: HomeLayout): string[] => {
+  const f = layout.files;
+  return [f.carbon, f.catalina, f.secPolicy, f.deploymentToml, f.cipherText, f.cipherTool, ...f.axis2].filter((rel): rel is string => Boolean(rel));
+};
+
 const isFile = (p: string) => {
   try {
     return statSync(p).isFile();

@@ -2,7 +2,7 @@
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KsError } from '../errors';
-import type { HomeLayout } from './layout';
+import { managedFiles, type HomeLayout } from './layout';
 
 /**
  * The largest config file we read. Real WSO2 config files are under 200 KB; a file of hundreds of MB
@@ -17,10 +17,8 @@ export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
  * fresh process. The size is checked on the open file before it is read.
  */
 export async function readHomeFiles(layout: HomeLayout): Promise<Map<string, Buffer>> {
-  const f = layout.files;
-  const rels = [f.carbon, f.catalina, f.secPolicy, f.deploymentToml, f.cipherText, f.cipherTool, ...f.axis2].filter((x): x is string => Boolean(x));
   const out = new Map<string, Buffer>();
-  for (const rel of rels) out.set(rel, readConfigFile(layout.home, rel));
+  for (const rel of managedFiles(layout)) out.set(rel, readConfigFile(layout.home, rel));
   return out;
 }
 

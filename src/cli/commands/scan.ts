@@ -1,6 +1,6 @@
 /** `scan [HOME]`: every keystore reference in the config tree and the function it serves. */
 import { resolve } from 'node:path';
-import { detectHome } from '../../home/layout';
+import { detectHome, managedFiles } from '../../home/layout';
 import { scanHome } from '../../scan/scan';
 import type { CliIo } from '../io';
 import { Out } from '../output';
@@ -12,7 +12,7 @@ export async function scanCommand(opts: { home?: string; json?: boolean }, io: C
     const layout = detectHome(resolve(io.cwd, opts.home ?? '.'));
     const recovered = await recoverFirst(layout.home, out, { json: opts.json });
     const warnings: string[] = [];
-    const managed = new Set(Object.values(layout.files).flat());
+    const managed = new Set(managedFiles(layout));
     const refs = await scanHome(layout, {
       onUnreadable: (rel, why) =>
         warnings.push(
