@@ -72,6 +72,35 @@ export function checkKeyEntry(ks: Keystore, bytes: Buffer, opts: CheckKeyEntryOp
   return leaf;
 }
 
+/**
+ * The private keys among `aliases` that do not open with `keyPassword` (Java's SunX509 key manager
+ * recovers every key of a file with one password). The file is parsed, and its integrity checked,
+ * once for all of them; any problem with a key other than its password is not this check's to report.
+ */
+export function keysNotOpeningWith(ks: Keystore, bytes: Buffer, aliases: readonly string[], storePassword: string, keyPassword: string): string[] {
+  const opens = (recover: () => Buffer | null) => {
+    try {
+      return recover() !== null;
+    } catch {
+      return true;
+    }
+  };
+  // The file opened with storePassword already (ks); should it not now, that is for the caller's check.
+  if (ks.type === 'JKS') {
+    const raw = parseJks(bytes, storePassword, 'keystore');
+    return aliases.filter((alias) => {
+      const e = raw.entries.find((x) => x.alias === alias);
+      return e?.protectedKey !== undefined && !opens(() => recoverJksKey(e.protectedKey!, keyPassword));
+    });
+  }
+  const raw = parsePkcs12(bytes, storePassword, 'keystore');
+  const names = javaAliases(raw);
+  return aliases.filter((alias) => {
+    const bag = raw.bags.find((b, i) => b.kind === 'key' && names[i] === alias);
+    return bag !== undefined && !opens(() => decryptKeyBag(bag, keyPassword));
+  });
+}
+
 function jksKey(bytes: Buffer, opts: CheckKeyEntryOptions, alias: string, label: string): Buffer | null {
   const raw = parseJks(bytes, opts.storePassword, label);
   const e = raw.entries.find((x) => x.alias === alias);

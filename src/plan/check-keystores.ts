@@ -43,16 +43,6 @@ const PLAN_HINTS: Partial<Record<string, (name: string) => string>> = {
   CERT_EXPIRED: (name) => `Use a valid certificate, or set "allowExpired": true on keystores.${name} in the plan.`,
 };
 
-/** Whether the key `alias` opens with `keyPassword` (any other problem with it is not this check's to report). */
-function opensWith(ks: typeof import('../keystore'), store: Keystore, bytes: Buffer, alias: string, storePassword: string, keyPassword: string): boolean {
-  try {
-    ks.checkKeyEntry(store, bytes, { alias, storePassword, keyPassword });
-    return true;
-  } catch (e) {
-    return !(isKsError(e) && e.code === 'KEY_PASSWORD');
-  }
-}
-
 function withContext(e: unknown, name: string, fns: string[]): never {
   if (isKsError(e)) {
     const hint = PLAN_HINTS[e.code]?.(name) ?? e.hint ?? `Check keystores.${name} in the plan.`;
@@ -154,7 +144,8 @@ export function checkPlanKeystores(
       // Java's SunX509 key manager (Tomcat 7, the https transports) recovers every key of the file with the one key password
       // (r.keyPassword: the store password when the plan leaves it out). The served key opened above.
       const served = alias.toLowerCase();
-      const others = keys.filter((k) => k.alias.toLowerCase() !== served && !opensWith(ks, store, bytes, k.alias, r.password, r.keyPassword));
+      const rest = keys.filter((k) => k.alias.toLowerCase() !== served).map((k) => k.alias);
+      const others = ks.keysNotOpeningWith(store, bytes, rest, r.password, r.keyPassword).map((alias) => ({ alias }));
       if (others.length) {
         warnings.push(
           `keystore "${name}" (for ${https.join(', ')}): ${ks.nameAliases(others.map((k) => k.alias))} ${others.length === 1 ? 'does' : 'do'} not open with the key password of "${alias}". ` +

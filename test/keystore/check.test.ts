@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { certificateWarnings, checkCertificate, checkKeyEntry, openKeystore } from '../../src/keystore';
+import { certificateWarnings, checkCertificate, checkKeyEntry, keysNotOpeningWith, openKeystore } from '../../src/keystore';
 import type { CertInfo, CheckKeyEntryOptions } from '../../src/keystore';
 import { parseJks, serializeJks } from '../../src/keystore/jks';
-import { copyTo, describeWithKeytool, keytool, listVerbose, makeKeystores, PW, tmpDir, withManyKeys, WSO2_SECURITY, type MadeKeystores } from '../helpers/keytool';
+import { copyTo, describeWithKeytool, genKeyPair, keytool, listVerbose, makeKeystores, PW, tmpDir, withManyKeys, WSO2_SECURITY, type MadeKeystores } from '../helpers/keytool';
 import { errorOf } from '../helpers/errors';
 
 function check(file: string, password: string, opts: Omit<CheckKeyEntryOptions, 'storePassword'>): CertInfo {
@@ -180,5 +180,29 @@ describe('certificateWarnings', () => {
   it('warns about non-RSA keys and not-yet-valid certificates', () => {
     expect(certificateWarnings({ ...base, keyAlgorithm: 'EC', keySize: 'secp256r1' }, now)).toEqual([expect.stringMatching(/EC key.*RSA/)]);
     expect(certificateWarnings(base, new Date('2023-06-01T00:00:00Z'))).toEqual(['certificate is not valid before 2024-01-01']);
+  });
+});
+
+describeWithKeytool('keysNotOpeningWith: the keys that one key password (SunX509) would not recover', () => {
+  it('JKS: names just the keys with another password; a wrong password names every key', () => {
+    const file = join(tmpDir('not-opening'), 'mixed.jks');
+    genKeyPair({ file, storeType: 'JKS', storePass: 'storepw1', keyPass: 'keypw-a', alias: 'k1' });
+    genKeyPair({ file, storeType: 'JKS', storePass: 'storepw1', keyPass: 'keypw-b', alias: 'k2' });
+    genKeyPair({ file, storeType: 'JKS', storePass: 'storepw1', keyPass: 'keypw-a', alias: 'k3' });
+    const bytes = readFileSync(file);
+    const ks = openKeystore(bytes, { password: 'storepw1' });
+    expect(keysNotOpeningWith(ks, bytes, ['k1', 'k2', 'k3'], 'storepw1', 'keypw-a')).toEqual(['k2']);
+    expect(keysNotOpeningWith(ks, bytes, ['k1', 'k3'], 'storepw1', 'keypw-b')).toEqual(['k1', 'k3']);
+    expect(keysNotOpeningWith(ks, bytes, ['k2'], 'storepw1', 'keypw-b')).toEqual([]);
+  });
+
+  it('PKCS12 made by keytool: every key opens with the store password, none with another', () => {
+    const file = join(tmpDir('not-opening'), 'two.p12');
+    genKeyPair({ file, storeType: 'PKCS12', storePass: 'storepw1', alias: 'k1' });
+    genKeyPair({ file, storeType: 'PKCS12', storePass: 'storepw1', alias: 'k2' });
+    const bytes = readFileSync(file);
+    const ks = openKeystore(bytes, { password: 'storepw1' });
+    expect(keysNotOpeningWith(ks, bytes, ['k1', 'k2'], 'storepw1', 'storepw1')).toEqual([]);
+    expect(keysNotOpeningWith(ks, bytes, ['k1', 'k2'], 'storepw1', 'other-pw')).toEqual(['k1', 'k2']);
   });
 });
