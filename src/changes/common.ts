@@ -2,11 +2,13 @@
  * Pieces both planners use: plan-changes.ts (carbon.xml homes) and plan-toml.ts (deployment.toml
  * homes). They live here because plan-changes imports plan-toml, so plan-toml cannot import it.
  */
+import { readAxis2 } from '../edit/axis2';
 import { patchSecPolicy, parsePolicy, readSecPolicy } from '../edit/sec-policy';
 import type { KeystoreTarget, SettingEdit } from '../edit/types';
 import type { HomeLayout } from '../home/layout';
 import { encodeText } from '../text/codec';
 import { applyEdits, lineIndex } from '../text/patcher';
+import { parseXml } from '../xml/document';
 import { normalizeConfigPath } from '../edit/paths';
 import { decodedText } from './decoded';
 import type { FileChange, SettingChange } from './types';
@@ -28,6 +30,25 @@ export function finish(rel: string, before: Buffer, text: string, encoding: 'utf
     .map((e) => ({ line: lines(e.start), setting: e.setting, from: e.from, to: e.to, secret: e.secret, function: e.function }));
   const notes = edits.filter((e) => e.note).map((e) => `${rel}: ${e.note}`);
   return { change: { path: rel, before, after, changes, notes } };
+}
+
+/**
+ * Whether a toml home's generated axis2 files have an active https transport with a keystore (APIM's
+ * gateway does; IS has them commented out). Those transports are generated from [keystore.tls]: the
+ * one rule for "axis2 follows tls", for the planner's notes and the keystore checks alike.
+ */
+export function httpsTransportsFollowTls(layout: HomeLayout, files: Map<string, Buffer>): boolean {
+  return (
+    layout.era === 'toml' &&
+    layout.files.axis2.some((rel) => {
+      const bytes = files.get(rel);
+      try {
+        return Boolean(bytes) && readAxis2(parseXml(decodedText(bytes!, rel).text, rel)).some((s) => s.function === 'axis2');
+      } catch {
+        return false;
+      }
+    })
+  );
 }
 
 /** The same keystore file and alias (paths compared as the configs name them). */

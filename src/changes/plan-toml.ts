@@ -37,7 +37,7 @@ import type { HomeLayout } from '../home/layout';
 import { encodeText } from '../text/codec';
 import { applyEdits, type TextEdit } from '../text/patcher';
 import { parseXml } from '../xml/document';
-import { changeSecPolicy, INTERNAL_KEYSTORE_ADVICE, INTERNAL_KEYSTORE_CONSEQUENCES, sameKeystore, sameTarget } from './common';
+import { changeSecPolicy, httpsTransportsFollowTls, INTERNAL_KEYSTORE_ADVICE, INTERNAL_KEYSTORE_CONSEQUENCES, sameKeystore, sameTarget } from './common';
 import { decodedText } from './decoded';
 import type { ChangeSet, FileChange, KsFunction, SettingChange } from './types';
 
@@ -480,10 +480,11 @@ export function planToml(input: TomlPlanInput): ChangeSet {
   }
   const tBefore = get(current, 'tls');
   const tAfter = get(after, 'tls');
+  const transports = httpsTransportsFollowTls(layout, input.files);
   if (!targets.tls && !sameKeystore(tBefore, tAfter)) {
-    warnings.push(`tls: [keystore.tls] ${tBefore.present ? 'takes every key from [keystore.primary]' : 'is not set'} in ${rel}, so the HTTPS connector (and the https transports) follow [keystore.primary] and move to ${describeKs(tAfter)} too. To keep ${describeKs(tBefore)} for TLS, add "tls" to the plan with it.`);
+    warnings.push(`tls: [keystore.tls] ${tBefore.present ? 'takes every key from [keystore.primary]' : 'is not set'} in ${rel}, so the HTTPS connector${transports ? ' (and the https transports)' : ''} follow${transports ? '' : 's'} [keystore.primary] and move${transports ? '' : 's'} to ${describeKs(tAfter)} too. To keep ${describeKs(tBefore)} for TLS, add "tls" to the plan with it.`);
   }
-  if (targets.tls && layout.files.axis2.length && !targets.axis2) {
+  if (targets.tls && transports && !targets.axis2) {
     notes.push(`${rel}: the https transports of axis2 (and sslprofiles.xml / listenerprofiles.xml where the product has them) are generated from [keystore.tls] and follow it`);
   }
 

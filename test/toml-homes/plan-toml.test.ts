@@ -164,6 +164,37 @@ describe('axis2 on a toml home follows [keystore.tls]', () => {
   });
 });
 
+describe('the notes name the https transports only where the generated axis2.xml has them', () => {
+  // APIM 3.2's gateway has active https transports with a keystore; IS 5.11's axis2.xml has them
+  // commented out, so only the HTTPS connector follows [keystore.tls] there.
+  const NOTE = 'are generated from [keystore.tls] and follow it';
+  it.each([
+    ['apim-3.2.0', true],
+    ['is-5.11.0', false],
+  ])('%s: tls moving notes the transports: %s', async (fx, has) => {
+    const { home, layout, files } = await setup(fx);
+    const t = target(home, 'tlsks', 'repository/resources/security/tls.jks');
+    const notes = plan(layout, files, { tls: t }).files.flatMap((f) => f.notes).join('\n');
+    if (has) expect(notes).toContain(NOTE);
+    else expect(notes).not.toContain(NOTE);
+  });
+
+  it.each([
+    ['apim-3.2.0', 'the HTTPS connector (and the https transports) follow [keystore.primary] and move to'],
+    ['is-5.11.0', 'the HTTPS connector follows [keystore.primary] and moves to'],
+  ])('%s without [keystore.tls]: primary moving without tls says what follows it', async (fx, said) => {
+    const { home, layout, files } = await setup(fx);
+    // APIM 3.2 ships a [keystore.tls] of its own: without it, tls follows primary as on IS.
+    const toml = files.get(TOML)!.toString('utf8').replace(/^\[keystore\.tls\]\n(?:[a-z_]+ = .*\n)+/m, '');
+    expect(toml).not.toMatch(/^\[keystore\.tls\]/m);
+    files.set(TOML, Buffer.from(toml));
+    const t = target(home, 'newks', 'repository/resources/security/new.jks');
+    const stock = target(home, 'wso2carbon', 'repository/resources/security/wso2carbon.jks', { password: 'wso2carbon', keyPassword: 'wso2carbon', alias: 'wso2carbon' });
+    const cs = plan(layout, files, { primary: t, internal: stock });
+    expect(cs.warnings.find((w) => w.startsWith('tls:'))).toContain(said);
+  });
+});
+
 describe('the internal keystore guard', () => {
   it('primary alone on IS 5.11 moves internal (it follows primary): refused without confirmation', async () => {
     const { home, layout, files } = await setup('is-5.11.0');
@@ -182,7 +213,7 @@ describe('the internal keystore guard', () => {
     expect(tableIn(obj, 'keystore.internal')).toEqual({ file_name: 'wso2carbon.jks', type: 'JKS', password: 'wso2carbon', alias: 'wso2carbon', key_password: 'wso2carbon' });
     expect(tableIn(obj, 'keystore.primary')?.file_name).toBe('new.jks');
     // TLS follows primary here: said plainly.
-    expect(cs.warnings.join('\n')).toMatch(/\[keystore\.tls\] is not set.*follow \[keystore\.primary\]/);
+    expect(cs.warnings.join('\n')).toMatch(/\[keystore\.tls\] is not set.*follows? \[keystore\.primary\]/);
   });
 
   it('tls alone on APIM 3.2 does not touch internal encryption', async () => {

@@ -7,9 +7,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { KsError } from '../../errors';
 import { collectAlsoUpdate } from '../../changes/also-update';
+import { httpsTransportsFollowTls } from '../../changes/common';
 import { planChanges } from '../../changes/plan-changes';
 import type { ChangeSet } from '../../changes/types';
-import { readAxis2 } from '../../edit/axis2';
 import { readCarbonXml } from '../../edit/carbon';
 import { normalizeConfigPath } from '../../edit/paths';
 import { detectHome, type HomeLayout } from '../../home/layout';
@@ -106,7 +106,7 @@ export async function buildChangeSet(
     truststore: truststoreRef(layout, files, plan, resolved),
     importCert: opts.importCert,
     home: layout.home,
-    axis2FollowsTls: layout.era === 'toml' && hasHttpsTransport(layout, files),
+    axis2FollowsTls: httpsTransportsFollowTls(layout, files),
   });
   // Other references to the keystores being replaced: moved with alsoUpdate "sameFile", otherwise listed.
   const targets = targetsOf(plan, resolved);
@@ -149,18 +149,6 @@ function trustOfKeysInService(layout: HomeLayout, files: Map<string, Buffer>, cs
   if (!keys.length || !trust.password) return [];
   const trusted = cs.files.find((f) => f.binary && f.path === trust.path)?.after ?? read(trust.absPath);
   return checkTrustOfKeysInService(keys, { path: trust.path, bytes: trusted, password: trust.password, type: trust.type, store }, read, checked);
-}
-
-/** Whether an axis2 file (generated, on a toml home) has an active https transport with a keystore (APIM's gateway does; IS does not). */
-function hasHttpsTransport(layout: HomeLayout, files: Map<string, Buffer>): boolean {
-  return layout.files.axis2.some((rel) => {
-    const bytes = files.get(rel);
-    try {
-      return Boolean(bytes) && readAxis2(parseXml(decodedText(bytes!, rel).text, rel)).some((s) => s.function === 'axis2');
-    } catch {
-      return false;
-    }
-  });
 }
 
 /** Back up and write the changed files of a change set in one transaction (also used by the wizard). */
