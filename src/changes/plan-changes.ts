@@ -11,7 +11,8 @@ import { patchAxis2, readAxis2 } from '../edit/axis2';
 import { CARBON_KEEP, patchCarbonXml, readCarbonXml, type VaultSecret } from '../edit/carbon';
 import { patchCatalina, readCatalina } from '../edit/catalina';
 import { formatKeystorePath } from '../edit/paths';
-import { dropKeyPasswordPlaceholders, encryptedAliases, markAttributeVault, parseCipherTool, reencryptWarning, routeVaultAttributeEdits, staleBracketed, type CipherToolMapping } from '../edit/secure-vault';
+import { readProperties } from '../edit/properties';
+import { dropKeyPasswordPlaceholders, encryptedAliases, isBracketed, markAttributeVault, parseCipherTool, reencryptWarning, routeVaultAttributeEdits, staleBracketed, type CipherToolMapping } from '../edit/secure-vault';
 import { applyAlsoUpdate, type AlsoUpdateOptions } from './also-update';
 import { cipherTextBase, withVaultSecrets } from './cipher-text';
 import { changeSecPolicy, finish, INTERNAL_KEYSTORE_ADVICE, INTERNAL_KEYSTORE_CONSEQUENCES, sameKeystore, sameTarget } from './common';
@@ -35,6 +36,12 @@ export interface PlanInput {
   confirmInternalKeystoreChange?: boolean;
   /** Other references to the keystores the plan moves (scan): listed, or moved with mode "sameFile". Their files' bytes go in `files`. */
   alsoUpdate?: AlsoUpdateOptions;
+  /**
+   * Whether an encrypted Secure Vault value already holds `value`: decrypted with the plan's own keys
+   * by the caller (the planner reads no keystore). Such a value is left as it is, so a plan run again
+   * after the cipher tool has encrypted its passwords changes nothing.
+   */
+  vaultHolds?: (encrypted: string, value: string) => boolean;
 }
 
 function bytesOf(input: PlanInput, rel: string): Buffer {
@@ -211,7 +218,8 @@ export function planChanges(input: PlanInput): ChangeSet {
     else notApplicable.push('secPolicy');
   }
 
-  if (vault.length) files.push(changeCipherText(input, vault, warnings));
+  const toWrite = vaultToWrite(input, vault);
+  if (toWrite.length) files.push(changeCipherText(input, toWrite, warnings));
   // Secure Vault encrypts with the same keystore (internal, else primary): every secret must be redone.
   const ctRel = layout.files.cipherText;
   const ctBytes = ctRel ? input.files.get(ctRel) : undefined;
@@ -243,10 +251,31 @@ export function planChanges(input: PlanInput): ChangeSet {
 function changeCipherText(input: PlanInput, vault: VaultSecret[], warnings: string[]): FileChange {
   const rel = input.layout.files.cipherText ?? `${input.layout.confDir}/security/cipher-text.properties`;
   const { change, aliases } = withVaultSecrets(cipherTextBase(rel, input.files.get(rel)), vault);
+  const bytes = input.files.get(rel);
+  const encrypted = new Set(bytes ? encryptedAliases(decodedText(bytes, rel).text) : []);
+  const opaque = aliases.filter((a) => encrypted.has(a));
   warnings.push(
-    `Secure Vault: ${aliases.join(', ')} now hold the new password in clear in ${rel}, in brackets. Run ciphertool.sh -Dconfigure (bin/ciphertool.sh) before starting the server: it encrypts every bracketed value.`,
+    `Secure Vault: ${aliases.join(', ')} now hold the new password in clear in ${rel}, in brackets. Run ciphertool.sh -Dconfigure (bin/ciphertool.sh) before starting the server: it encrypts every bracketed value.` +
+      (opaque.length
+        ? ` ${opaque.join(', ')} ${opaque.length === 1 ? 'was' : 'were'} encrypted with a key this plan does not hold (the keystore the cipher tool used), so this tool cannot tell whether ${opaque.length === 1 ? 'it' : 'they'} already held the new password: written again, so a run of this plan changes ${rel} each time. With that keystore in the plan (for the function it serves), a run again compares and leaves a value that matches alone.`
+        : ''),
   );
   return { ...change, notes: [`${rel}: new Secure Vault values for ${aliases.join(', ')} (run ciphertool.sh -Dconfigure)`] };
+}
+
+/**
+ * The vault secrets to write: not those whose alias already holds the same password, encrypted
+ * (`vaultHolds`) or in brackets. An encrypted one this run cannot read is written again, and said so.
+ */
+function vaultToWrite(input: PlanInput, vault: VaultSecret[]): VaultSecret[] {
+  const rel = input.layout.files.cipherText;
+  const bytes = rel ? input.files.get(rel) : undefined;
+  if (!rel || !bytes) return vault;
+  const now = new Map(readProperties(decodedText(bytes, rel).text).map((p) => [p.key, p.value]));
+  return vault.filter((v) => {
+    const cur = now.get(v.alias);
+    return !(cur !== undefined && !isBracketed(cur) && input.vaultHolds?.(cur, v.value));
+  });
 }
 
 function cipherToolOf(input: PlanInput): Map<string, CipherToolMapping> {

@@ -47,6 +47,7 @@ export interface TomlPlanInput {
   files: Map<string, Buffer>;
   targets: Partial<Record<'primary' | 'internal' | 'tls' | 'axis2' | 'secPolicy' | 'truststore', KeystoreTarget>>;
   confirmInternalKeystoreChange?: boolean;
+  vaultHolds?: (encrypted: string, value: string) => boolean;
 }
 
 export type TomlFunction = 'primary' | 'internal' | 'tls' | 'truststore';
@@ -400,6 +401,17 @@ export function planToml(input: TomlPlanInput): ChangeSet {
     }
   }
 
+  // An alias that already holds the password, encrypted (a plan run again after the cipher tool), is left as it is.
+  const secretsNow = lookup(obj, 'secrets');
+  const valueNow = (alias: string) => (secretsNow && typeof secretsNow === 'object' ? (secretsNow as Raw)[alias] : undefined);
+  const settled = new Set<string>();
+  for (const [alias, c] of [...claims]) {
+    const cur = valueNow(alias);
+    if (typeof cur === 'string' && !isBracketed(cur) && input.vaultHolds?.(cur, c.value)) {
+      claims.delete(alias);
+      settled.add(alias);
+    }
+  }
   for (const [alias, c] of claims) {
     const others = (refs.get(alias) ?? []).filter((s) => !c.settings.includes(s));
     if (others.length) {
@@ -414,8 +426,15 @@ export function planToml(input: TomlPlanInput): ChangeSet {
     const r = setTomlValues(text, 'secrets', entries, { file: rel });
     take(r, r.changes.map((c) => ({ line: c.line, offset: c.offset, setting: c.setting, from: c.from === '' ? '' : '(encrypted)', to: c.to.slice(1, -1), secret: true, function: 'other' as const })));
     notes.push(...r.notes.map((n) => `${rel}: ${n}`));
+    const opaque = [...claims.keys()].filter((a) => {
+      const cur = valueNow(a);
+      return typeof cur === 'string' && !isBracketed(cur);
+    });
     warnings.push(
-      `Secure Vault: ${[...claims.keys()].join(', ')} under [secrets] in ${rel} ${claims.size === 1 ? 'holds its password' : 'hold their passwords'} in clear, in brackets. Run bin/ciphertool.sh -Dconfigure before starting the server: it encrypts every bracketed value.`,
+      `Secure Vault: ${[...claims.keys()].join(', ')} under [secrets] in ${rel} ${claims.size === 1 ? 'holds its password' : 'hold their passwords'} in clear, in brackets. Run bin/ciphertool.sh -Dconfigure before starting the server: it encrypts every bracketed value.` +
+        (opaque.length
+          ? ` ${opaque.join(', ')} ${opaque.length === 1 ? 'was' : 'were'} encrypted with a key this plan does not hold (the keystore the cipher tool used), so this tool cannot tell whether ${opaque.length === 1 ? 'it' : 'they'} already held the new password: written again, so a run of this plan changes ${rel} each time. With that keystore in the plan (for the function it serves), a run again compares and leaves a value that matches alone.`
+          : ''),
     );
   }
 
@@ -443,13 +462,14 @@ export function planToml(input: TomlPlanInput): ChangeSet {
   const after = KEYSTORE_TABLES.map((table) => settingOf(afterDoc, afterObj, defaults, style, table));
   const get = (list: TomlKeystoreSetting[], fn: TomlFunction) => list.find((s) => s.function === fn)!;
   for (const [fn, t] of wanted) {
-    // Check the result, not the writing: the server must read exactly the plan's values.
+    // Check the result, not the writing: the server must read exactly the plan's values (an
+    // encrypted vault value only when it decrypted to the plan's password: settled).
     const s = get(after, fn);
     const ok =
       s.fileName === fileNameFor(t, style, fn, rel) &&
       s.type === t.type &&
-      s.password === t.password &&
-      (fn === 'truststore' || ((t.alias === undefined || s.alias === t.alias) && s.keyPassword === t.keyPassword));
+      (s.password === t.password || settled.has(s.secretAlias ?? '')) &&
+      (fn === 'truststore' || ((t.alias === undefined || s.alias === t.alias) && (s.keyPassword === t.keyPassword || settled.has(s.keyPasswordSecretAlias ?? ''))));
     if (!ok) throw new Error(`internal error: ${rel} does not read back the plan's values for [${TABLE_OF[fn]}]`);
   }
 

@@ -90,6 +90,49 @@ function tail(path: string, attribute?: string): string {
 }
 
 /** `[value]` for the vault file; refuses what the cipher tool would cut short. */
+/**
+ * The clear text of an encrypted Secure Vault value (cipher-text.properties, or [secrets] of
+ * deployment.toml), given the private key (PKCS#8 DER) of the keystore the cipher tool encrypted it
+ * with; null when that key does not decrypt it. The cipher tool writes base64 of the RSA cipher text
+ * (Carbon 4.4's "RSA", PKCS#1 v1.5; newer kernels OAEP with SHA-1), or base64 of a self-contained
+ * JSON `{"c": <base64 cipher text>, "t": <transformation>, …}`. Only ever compared with a password
+ * the plan already holds, never shown.
+ */
+export function decryptVaultValue(encrypted: string, pkcs8: Buffer): string | null {
+  const { createPrivateKey, privateDecrypt, constants } = require('node:crypto') as typeof import('node:crypto');
+  let data = Buffer.from(encrypted.trim(), 'base64');
+  if (data[0] === 0x7b /* { */) {
+    try {
+      const c = (JSON.parse(data.toString('utf8')) as { c?: unknown }).c;
+      if (typeof c === 'string') data = Buffer.from(c, 'base64');
+    } catch {
+      /* not the JSON form: the bytes are the cipher text */
+    }
+  }
+  let key;
+  try {
+    key = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });
+  } catch {
+    return null;
+  }
+  if (key.asymmetricKeyType !== 'rsa' || data.length !== ((key.asymmetricKeyDetails?.modulusLength ?? 0) + 7) >> 3) return null;
+  try {
+    return privateDecrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, data).toString('utf8');
+  } catch {
+    /* not OAEP: PKCS#1 v1.5 below */
+  }
+  try {
+    // Node refuses PKCS#1 v1.5 private decryption (CVE-2023-46809, a timing oracle for servers that
+    // answer many queries); one local comparison is not that, so the padding is checked here:
+    // 00 02, at least eight non-zero bytes, 00, the message.
+    const raw = privateDecrypt({ key, padding: constants.RSA_NO_PADDING }, data);
+    const sep = raw.indexOf(0, 2);
+    return raw[0] === 0 && raw[1] === 2 && sep >= 10 ? raw.subarray(sep + 1).toString('utf8') : null;
+  } catch {
+    return null;
+  }
+}
+
 export function bracketed(value: string, alias: string, file?: string): string {
   if (value.includes(']') || /[\r\n]/.test(value)) {
     throw new KsError('VALUE_UNENCODABLE', `the new password for the Secure Vault alias ${alias} contains "]" or a line break, which the cipher tool cannot read from a bracketed value (it would encrypt a truncated password)`, {

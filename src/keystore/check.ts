@@ -101,6 +101,22 @@ export function keysNotOpeningWith(ks: Keystore, bytes: Buffer, aliases: readonl
   });
 }
 
+/**
+ * The PKCS#8 (DER) private key of `alias`, or null when it is not a private key entry or does not
+ * open with the key password (the store password when none is given). For decrypting, not checking:
+ * checkKeyEntry says what is wrong with a key.
+ */
+export function privateKeyOf(ks: Keystore, bytes: Buffer, opts: CheckKeyEntryOptions): Buffer | null {
+  const wanted = opts.alias.toLowerCase();
+  const entry = ks.entries.find((e) => e.kind === 'privateKey' && e.alias.toLowerCase() === wanted);
+  if (!entry) return null;
+  try {
+    return ks.type === 'JKS' ? jksKey(bytes, opts, entry.alias, 'keystore') : pkcs12Key(bytes, opts, entry.alias, 'keystore');
+  } catch {
+    return null;
+  }
+}
+
 function jksKey(bytes: Buffer, opts: CheckKeyEntryOptions, alias: string, label: string): Buffer | null {
   const raw = parseJks(bytes, opts.storePassword, label);
   const e = raw.entries.find((x) => x.alias === alias);

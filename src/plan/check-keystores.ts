@@ -8,6 +8,7 @@ import { KsError, isKsError } from '../errors';
 import type { FileChange, KsFunction } from '../changes/types';
 import type { CertInfo, Keystore } from '../keystore/types';
 import type { ResolvedKeystore } from './targets';
+import { decryptVaultValue } from '../edit/secure-vault';
 import type { Plan } from './plan';
 
 /** Functions whose keystore must hold a usable private key. */
@@ -26,6 +27,8 @@ export interface KeystoreCheck {
   trustStore?: Keystore;
   /** The truststore with the missing certificates added (only with importCert). */
   truststoreChange?: FileChange;
+  /** Whether an encrypted Secure Vault value decrypts, with a key of the plan, to `value` (the planner's vaultHolds). */
+  vaultHolds: (encrypted: string, value: string) => boolean;
 }
 
 export interface TruststoreRef {
@@ -76,6 +79,8 @@ export function checkPlanKeystores(
   const aliases = new Map<string, string>();
   /** Each plan keystore as opened, by file and password: the truststore is often one of them. */
   const opened = new Map<string, Keystore>();
+  /** The plan's keys, as checked: the keys the planner may compare Secure Vault values with. */
+  const planKeys: Array<{ store: Keystore; bytes: Buffer; alias: string; storePassword: string; keyPassword: string }> = [];
 
   const fnsOf = (name: string) => (Object.entries(plan.functions) as [KsFunction, string][]).filter(([, n]) => n === name).map(([f]) => f);
   for (const [name, r] of resolved) {
@@ -155,9 +160,17 @@ export function checkPlanKeystores(
       }
     }
     certs.set(name, cert);
+    planKeys.push({ store, bytes, alias, storePassword: r.password, keyPassword: r.keyPassword });
     chains.set(name, ks.keyChain(store, alias) ?? [cert]);
     aliases.set(name, alias);
   }
+
+  // Each key is recovered only if the planner asks (a home with encrypted Secure Vault values), and once.
+  let keyDers: Buffer[] | undefined;
+  const vaultHolds = (encrypted: string, value: string): boolean => {
+    keyDers ??= planKeys.flatMap((k) => ks.privateKeyOf(k.store, k.bytes, k) ?? []);
+    return keyDers.some((der) => decryptVaultValue(encrypted, der) === value);
+  };
 
   // Trust: each certificate others check this server by (signatures, https) should be trusted by
   // the truststore the home will use. Not a key that only encrypts internal data or signs jars.
@@ -211,6 +224,7 @@ export function checkPlanKeystores(
           certs,
           trustChecked,
           trustStore,
+          vaultHolds,
           truststoreChange: {
             path: trust.path,
             before: trustBytes,
@@ -223,7 +237,7 @@ export function checkPlanKeystores(
       }
     }
   }
-  return { warnings, certs, trustChecked, trustStore: trustStore ?? undefined };
+  return { warnings, certs, trustChecked, trustStore: trustStore ?? undefined, vaultHolds };
 }
 
 /** A key setting the home keeps after the plan, read from its config files as the plan leaves them. */

@@ -1,0 +1,163 @@
+/**
+ * A plan run again after `ciphertool.sh -Dconfigure` has encrypted the passwords it wrote: a value
+ * that decrypts, with a key the plan holds, to the plan's password is left alone (the run changes
+ * nothing, as docs/cluster.md promises); one that decrypts to another password (the keystore's
+ * password was changed) is written again; one no key of the plan decrypts is written again, and the
+ * warning says why. The encryption is Java's, as the cipher tool does it (test/secure-vault/java).
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readProperties } from '../../src/edit/properties';
+import { copyHome, ensureBuilt, runCli } from '../helpers/home';
+import { describeWithKeytool, genKeyPair, keytool, tmpDir } from '../helpers/keytool';
+import { cipherToolConfigure, tomlVault } from './prepare';
+
+const SEC = 'repository/resources/security';
+const CT = 'repository/conf/security/cipher-text.properties';
+const ENCRYPTOR = join(__dirname, 'java', 'VaultEncrypt.java');
+
+/** Encrypt every bracketed value of cipher-text.properties with the keystore's key, as the cipher tool does. */
+function runCipherTool(home: string, ks: { file: string; password: string; alias: string }, transformation = 'RSA'): void {
+  const path = join(home, CT);
+  const text = readFileSync(path, 'latin1');
+  const clear = readProperties(text).filter((p) => /^\[.*\]$/.test(p.value));
+  if (!clear.length) return;
+  const out = execFileSync('java', [ENCRYPTOR, ks.file, 'JKS', ks.password, ks.alias, transformation], {
+    input: clear.map((p) => p.value.slice(1, -1)).join('\n') + '\n',
+    encoding: 'utf8',
+    env: { ...process.env, JAVA_TOOL_OPTIONS: '' },
+  })
+    .trim()
+    .split('\n');
+  const lines = text.split('\n').map((l) => {
+    const i = clear.findIndex((p) => l.startsWith(`${p.key}=`));
+    return i < 0 ? l : `${clear[i].key}=${out[i]}`;
+  });
+  writeFileSync(path, lines.join('\n'), 'latin1');
+}
+
+const valuesOf = (home: string) => Object.fromEntries(readProperties(readFileSync(join(home, CT), 'latin1')).map((p) => [p.key, p.value]));
+
+beforeAll(() => ensureBuilt());
+
+describeWithKeytool('4.4.x (IS 5.5.0) with Secure Vault: a plan run again after the cipher tool', () => {
+  const PW = 'NewStore-pw1';
+  function setup() {
+    const home = copyHome('is-5.5.0');
+    cipherToolConfigure(home);
+    const file = join(home, SEC, 'new.jks');
+    genKeyPair({ file, storeType: 'JKS', storePass: PW, alias: 'newkey' });
+    const plan = join(tmpDir('vault-rerun'), 'plan.json');
+    writeFileSync(
+      plan,
+      JSON.stringify({
+        version: 1,
+        keystores: { n: { path: `${SEC}/new.jks`, password: { env: 'N_PASS' }, alias: 'newkey' } },
+        functions: { primary: 'n', internal: 'n', tls: 'n' },
+        confirmInternalKeystoreChange: true,
+      }),
+    );
+    return { home, file, plan };
+  }
+  const apply = (home: string, plan: string, pw: string, ...flags: string[]) => {
+    const r = runCli(['apply', '--plan', plan, home, '--yes', '--json', ...flags], { env: { N_PASS: pw } });
+    expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: 0 });
+    return JSON.parse(r.stdout) as { changed: boolean; warnings: string[] };
+  };
+
+  it.each(['RSA', 'RSA/ECB/OAEPWithSHA1AndMGF1Padding'])('values the plan key decrypts to its password are left alone (%s): the second run changes nothing', (transformation) => {
+    const { home, file, plan } = setup();
+    expect(apply(home, plan, PW).changed).toBe(true);
+    expect(valuesOf(home)['Carbon.Security.KeyStore.Password']).toBe(`[${PW}]`);
+    runCipherTool(home, { file, password: PW, alias: 'newkey' }, transformation);
+    const encrypted = readFileSync(join(home, CT));
+    expect(valuesOf(home)['Carbon.Security.KeyStore.Password']).not.toContain(PW);
+
+    const again = apply(home, plan, PW);
+    expect(again.changed).toBe(false);
+    expect(readFileSync(join(home, CT)).equals(encrypted)).toBe(true);
+    expect(again.warnings.join('\n')).not.toMatch(/Secure Vault: .* now hold/);
+  });
+
+  it('a value that decrypts to another password (the keystore password was changed since) is written again', () => {
+    const { home, file, plan } = setup();
+    apply(home, plan, PW);
+    runCipherTool(home, { file, password: PW, alias: 'newkey' });
+    const NEXT = 'Rotated-pw2';
+    keytool(['-storepasswd', '-keystore', file, '-storepass', PW, '-new', NEXT]);
+    keytool(['-keypasswd', '-keystore', file, '-storepass', NEXT, '-alias', 'newkey', '-keypass', PW, '-new', NEXT]);
+
+    const again = apply(home, plan, NEXT);
+    expect(again.changed).toBe(true);
+    const v = valuesOf(home);
+    for (const a of ['Carbon.Security.KeyStore.Password', 'Carbon.Security.KeyStore.KeyPassword', 'Server.Service.Connector.keystorePass']) expect(v[a]).toBe(`[${NEXT}]`);
+  });
+
+  it('a value no key of the plan decrypts is written again, and the warning says why', () => {
+    const { home, file, plan } = setup();
+    apply(home, plan, PW);
+    // Encrypted with another keystore's key (wso2carbon.jks, which the plan does not hold).
+    const other = join(tmpDir('vault-other'), 'other.jks');
+    genKeyPair({ file: other, storeType: 'JKS', storePass: 'other-pw1', alias: 'other' });
+    runCipherTool(home, { file: other, password: 'other-pw1', alias: 'other' });
+    expect(file).toBeTruthy();
+
+    const again = apply(home, plan, PW);
+    expect(again.changed).toBe(true);
+    expect(valuesOf(home)['Server.Service.Connector.keystorePass']).toBe(`[${PW}]`);
+    expect(again.warnings.join('\n')).toMatch(/Server\.Service\.Connector\.keystorePass.* encrypted with a key this plan does not hold .* cannot tell whether/);
+  });
+});
+
+describeWithKeytool('toml era (IS 5.11.0) with $secret{} passwords: a plan run again after the cipher tool', () => {
+  const TOML = 'repository/conf/deployment.toml';
+  const PW = 'NewStore-pw1';
+
+  /** The cipher tool on [secrets]: every bracketed value encrypted with the keystore's key. */
+  function runCipherToolToml(home: string, ks: { file: string; password: string; alias: string }): void {
+    const path = join(home, TOML);
+    const text = readFileSync(path, 'utf8');
+    const clear = [...text.matchAll(/^(\w+) = "\[(.*)\]"$/gm)];
+    const out = execFileSync('java', [ENCRYPTOR, ks.file, 'JKS', ks.password, ks.alias, 'RSA/ECB/OAEPWithSHA1AndMGF1Padding'], {
+      input: clear.map((m) => m[2]).join('\n') + '\n',
+      encoding: 'utf8',
+      env: { ...process.env, JAVA_TOOL_OPTIONS: '' },
+    })
+      .trim()
+      .split('\n');
+    let i = 0;
+    writeFileSync(path, text.replace(/^(\w+) = "\[(.*)\]"$/gm, (_, k: string) => `${k} = "${out[i++]}"`));
+  }
+
+  it('[secrets] values the plan key decrypts to its password are left alone: the second run changes nothing', () => {
+    const home = copyHome('is-5.11.0');
+    const path = join(home, TOML);
+    writeFileSync(path, tomlVault(readFileSync(path, 'utf8'), { 'keystore.primary|password': 'keystore_password' }));
+    const file = join(home, SEC, 'new.jks');
+    genKeyPair({ file, storeType: 'JKS', storePass: PW, alias: 'newkey' });
+    const plan = join(tmpDir('vault-rerun-toml'), 'plan.json');
+    writeFileSync(
+      plan,
+      JSON.stringify({
+        version: 1,
+        keystores: { n: { path: `${SEC}/new.jks`, password: { env: 'N_PASS' }, alias: 'newkey' } },
+        functions: { primary: 'n', internal: 'n', tls: 'n' },
+        confirmInternalKeystoreChange: true,
+      }),
+    );
+    const apply = () => {
+      const r = runCli(['apply', '--plan', plan, home, '--yes', '--json'], { env: { N_PASS: PW } });
+      expect({ code: r.code, stdout: r.code ? r.stdout : "" }).toEqual({ code: 0, stdout: "" });
+      return JSON.parse(r.stdout) as { changed: boolean };
+    };
+    expect(apply().changed).toBe(true);
+    expect(readFileSync(path, 'utf8')).toContain(`keystore_password = "[${PW}]"`);
+    runCipherToolToml(home, { file, password: PW, alias: 'newkey' });
+    const encrypted = readFileSync(path);
+    expect(encrypted.toString('utf8')).not.toContain(PW);
+
+    expect(apply().changed).toBe(false);
+    expect(readFileSync(path).equals(encrypted)).toBe(true);
+  });
+});
