@@ -9,4 +9,4 @@ export { applyTransaction, recoverUnfinished } from './transaction';
 export type { RestoreFilePlan, RestorePlan, RestoreOptions } from './restore';
 export { damagedNote, listCheckpoints, planRestore, restoreCheckpoint } from './restore';
 export { SIGNAL_EXIT_CODE } from './signals';
-export { STATE_DIR } from './paths';
+export { STATE_DIR, checkTargets } from './paths';

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { KsError } from '../errors';
 import type { FsOps } from './fs-ops';
-import { isErrno } from './fs-ops';
+import { isErrno, realFsOps } from './fs-ops';
 import { ioError, step } from './io-error';
 
 /** node:crypto on first use (also for lock.ts): `scan` and the wizard's first screen never need it, and loading it takes ~4 ms. */
@@ -127,4 +127,13 @@ export async function resolveTarget(home: string, rel: string, fs: FsOps): Promi
     });
   }
   return real;
+}
+
+/**
+ * Resolves every file a write of `rels` would touch, in order, and throws what the write would
+ * (FILE_SYMLINK, …): a dry run or a preview must refuse where the apply refuses, not report a change
+ * it can never make. Writes nothing.
+ */
+export async function checkTargets(home: string, rels: readonly string[], fs: FsOps = realFsOps): Promise<void> {
+  for (const rel of rels) await resolveTarget(home, rel, fs);
 }

@@ -41,6 +41,7 @@ const plannerLib = () => require('../changes/plan-changes') as typeof import('..
 /* eslint-enable @typescript-eslint/no-require-imports */
 const buildChangeSet: typeof import('../cli/commands/apply').buildChangeSet = (...a) => applyLib().buildChangeSet(...a);
 const writeChangeSet: typeof import('../cli/commands/apply').writeChangeSet = (...a) => applyLib().writeChangeSet(...a);
+const checkChangeSetTargets: typeof import('../cli/commands/apply').checkChangeSetTargets = (...a) => applyLib().checkChangeSetTargets(...a);
 
 export interface WizardContext {
   io: CliIo;
@@ -203,7 +204,8 @@ export async function runSetup(ctx: WizardContext, opts: SetupOptions): Promise<
     }
   }
 
-  // 6. Preview.
+  // 6. Preview, of files the apply can write: a dry run must refuse where the apply would.
+  await checkChangeSetTargets(layout.home, cs);
   const changed = cs.files.filter((f) => !f.before.equals(f.after));
   const view = { color: ctx.io.color };
   tell('');

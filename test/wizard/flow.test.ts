@@ -3,7 +3,7 @@
  * keystores made by keytool: the ones that take many keystrokes or special keystores in a terminal.
  */
 import { parse } from 'smol-toml';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { INTERNAL_KEYSTORE_ADVICE, INTERNAL_KEYSTORE_CONSEQUENCES } from '../../src/changes/plan-changes';
 import * as apply from '../../src/cli/commands/apply';
@@ -387,6 +387,27 @@ describeWithKeytool('wizard flow', () => {
     // Its expired certificate (the stock one) does not matter to encryption: allowed, explicitly.
     expect(saved.keystores.wso2carbon).toEqual({ path: `${SEC}/wso2carbon.jks`, type: 'JKS', password: { env: 'WSO2KS_WSO2CARBON_PASS' }, alias: 'wso2carbon', allowExpired: true });
     expect(saved.confirmInternalKeystoreChange).toBeUndefined();
+  });
+
+  test('--dry-run on a home whose catalina-server.xml is a symlink out of HOME refuses before the preview, as the apply would', async () => {
+    const dir = kernelHome(['tls.p12']);
+    // The file lives outside HOME and is linked in, as a ConfigMap mount would be.
+    const outside = join(tmpDir('flow-outside'), 'catalina-server.xml');
+    renameSync(join(dir, 'repository/conf/tomcat/catalina-server.xml'), outside);
+    symlinkSync(outside, join(dir, 'repository/conf/tomcat/catalina-server.xml'));
+    const before = snapshot(dir);
+    const original = readFileSync(outside);
+    const r = await run(dir, [...tlsServing(['tls']), { confirm: /Import it into/, answer: false }], { dryRun: true });
+    expect(r.left).toBe(0);
+    expect(isKsError(r.error) && { code: r.error.code, message: r.error.message }).toEqual({
+      code: 'FILE_SYMLINK',
+      message: `is a symlink that points outside HOME (to ${realpathSync(outside)}); it is not changed`,
+    });
+    expect(r.stdout).not.toContain('+++ b/');
+    expect(r.stdout).not.toContain('Dry run');
+    expect(differences(before, snapshot(dir))).toEqual([]);
+    expect(readFileSync(outside)).toEqual(original);
+    expect(existsSync(join(dir, '.wso2-keystore'))).toBe(false);
   });
 
   test('the saved plan holds only {"env"} references, never a typed password', async () => {

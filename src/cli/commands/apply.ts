@@ -22,7 +22,7 @@ import { resolveKeystores, targetsOf, type ResolvedKeystore } from '../../plan/t
 import { jsonFiles, renderDiff, renderSummary } from '../../preview/diff';
 import { decodedText } from '../../changes/decoded';
 import { parseXml } from '../../xml/document';
-import { applyTransaction, type TransactionOptions } from '../../io';
+import { applyTransaction, checkTargets, type TransactionOptions } from '../../io';
 import { homeRelative } from '../../io/paths';
 import { confirmOrRefuse } from '../confirm';
 import type { CliIo } from '../io';
@@ -152,9 +152,21 @@ function trustOfKeysInService(layout: HomeLayout, files: Map<string, Buffer>, cs
   return checkTrustOfKeysInService(keys, { path: trust.path, bytes: trusted, password: trust.password, type: trust.type, store }, read, checked);
 }
 
+/** The files of a change set that writeChangeSet writes. */
+const changedFiles = (cs: ChangeSet) => cs.files.filter((f) => !f.before.equals(f.after));
+
+/**
+ * Refuses what writeChangeSet would refuse when it resolves its files (a config file that is a
+ * symlink out of HOME), before a diff is shown: a dry run or the wizard's preview must not promise
+ * a change the apply cannot make (also used by the wizard).
+ */
+export async function checkChangeSetTargets(home: string, cs: ChangeSet): Promise<void> {
+  await checkTargets(home, changedFiles(cs).map((f) => f.path));
+}
+
 /** Back up and write the changed files of a change set in one transaction (also used by the wizard). */
 export async function writeChangeSet(home: string, cs: ChangeSet, command: string, onSignalExit?: TransactionOptions['onSignalExit']): Promise<{ id: string }> {
-  const changed = cs.files.filter((f) => !f.before.equals(f.after));
+  const changed = changedFiles(cs);
   const notes = cs.files.flatMap((f) => [
     ...f.changes.map((c) => `${f.path}${c.line ? `:${c.line}` : ''} ${c.function} ${c.setting}${c.secret ? ' (password changed)' : ` → ${c.to}`}`),
     ...f.notes,
@@ -183,7 +195,8 @@ export async function applyCommand(opts: ApplyOptions, io: CliIo): Promise<numbe
     const recovered = await recoverFirst(layout.home, out, { dryRun: opts.dryRun, json: opts.json });
 
     const cs = await buildChangeSet(layout, plan, io.env, { importCert: opts.importCert });
-    const changed = cs.files.filter((f) => !f.before.equals(f.after));
+    const changed = changedFiles(cs);
+    await checkChangeSetTargets(layout.home, cs);
     const view = { color: io.color && !opts.json };
 
     // The one JSON object of every outcome (dry run, nothing to do, applied, applied then interrupted).
