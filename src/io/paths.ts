@@ -4,6 +4,7 @@
  * Layout: `<HOME>/.wso2-keystore/` (0700) holds `lock` and `backups/` (0700), one folder per
  * checkpoint. Nothing here is created until a write happens (dry runs leave HOME untouched).
  */
+import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { KsError } from '../errors';
 import type { FsOps } from './fs-ops';
@@ -90,10 +91,37 @@ export const isInside = (root: string, p: string) => {
   return r === '' || staysUnder(r);
 };
 
-/** `p` relative to `root`, with `/` separators, when it lies under it (not `root` itself); null otherwise. */
-export const homeRelative = (root: string, p: string): string | null => {
+/** `p` relative to `root` as text, with `/` separators, when it lies under it (not `root` itself); null otherwise. */
+const relativeUnder = (root: string, p: string): string | null => {
   const r = path.relative(root, p);
   return r !== '' && staysUnder(r) ? r.split(path.sep).join('/') : null;
+};
+
+/** The real path, or the path as given when it does not exist (yet). */
+const realOrGiven = (p: string): string => {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+};
+
+/**
+ * `p` relative to HOME (`root`), with `/` separators, when it lies under it (not HOME itself); null
+ * otherwise. The one rule for "is this inside HOME": a folder on `p`'s way is HOME itself, compared
+ * as real paths. So HOME named through a symlink (/opt/wso2 -> /opt/wso2is-5.11.0) and HOME as the
+ * current directory (which node reports as the real path) give the same answer for the same `p`,
+ * however `p` names it. Symlinks below that folder are not followed: a keystore linked into HOME
+ * from elsewhere is still named by its place in HOME, as the server will name it.
+ */
+export const homeRelative = (root: string, p: string): string | null => {
+  const r = relativeUnder(root, p);
+  if (r !== null) return r; // the common case, with no file system call
+  const realRoot = realOrGiven(root);
+  for (let dir = path.dirname(p); ; dir = path.dirname(dir)) {
+    if (realOrGiven(dir) === realRoot) return relativeUnder(dir, p);
+    if (dir === path.dirname(dir)) return null;
+  }
 };
 
 /**

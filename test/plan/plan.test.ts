@@ -1,4 +1,7 @@
 /** The plan file is a contract: every mistake is a PLAN_INVALID / PLAN_ENV_MISSING naming the key. */
+import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parsePlan, planSecrets, resolveKeystorePath, resolveSecret } from '../../src/plan/plan';
 import { codeAndMessage } from '../helpers/errors';
 
@@ -77,6 +80,35 @@ test('paths: relative inside HOME, absolute anywhere, never climbing out of HOME
   // A folder whose name starts with ".." is inside HOME, relative or absolute.
   expect(resolveKeystorePath('/opt/wso2', '..keys/a.p12')).toEqual({ absPath: '/opt/wso2/..keys/a.p12', homeRelPath: '..keys/a.p12' });
   expect(resolveKeystorePath('/opt/wso2', '/opt/wso2/..keys/a.p12')).toEqual({ absPath: '/opt/wso2/..keys/a.p12', homeRelPath: '..keys/a.p12' });
+});
+
+test('paths: HOME named through a symlink or as its real path decides "inside HOME" the same way', () => {
+  // /opt/wso2 -> /opt/wso2is-5.11.0: `apply <link>` gets the link as HOME, `cd <link> && apply` the real
+  // path (node's cwd). An absolute plan path written either way must give the same HOME-relative path.
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'wso2-ks-plan-link-')));
+  const real = join(dir, 'wso2is-5.11.0');
+  const link = join(dir, 'wso2');
+  mkdirSync(join(real, 'repository/resources/security'), { recursive: true });
+  writeFileSync(join(real, 'repository/resources/security/a.jks'), '');
+  symlinkSync(real, link);
+  // A keystore linked into HOME from elsewhere is still named by its place in HOME.
+  mkdirSync(join(dir, 'elsewhere'));
+  writeFileSync(join(dir, 'elsewhere/b.jks'), '');
+  symlinkSync(join(dir, 'elsewhere/b.jks'), join(real, 'repository/resources/security/b.jks'));
+
+  for (const name of ['a.jks', 'b.jks', 'not-yet.jks']) {
+    const rel = `repository/resources/security/${name}`;
+    for (const home of [link, real]) {
+      for (const p of [join(link, rel), join(real, rel)]) {
+        expect({ home, p, ...resolveKeystorePath(home, p) }).toEqual({ home, p, absPath: p, homeRelPath: rel });
+      }
+    }
+  }
+  for (const home of [link, real]) {
+    expect(resolveKeystorePath(home, join(dir, 'elsewhere/b.jks')).homeRelPath).toBeNull();
+    // A relative path that leaves through the link and comes back in through the real folder is inside.
+    expect(resolveKeystorePath(home, '../wso2is-5.11.0/repository/resources/security/a.jks').homeRelPath).toBe('repository/resources/security/a.jks');
+  }
 });
 
 test('planSecrets lists the resolved passwords for redaction', () => {
