@@ -87,6 +87,10 @@ export async function planRestore(home: string, id?: string, opts: { fsOps?: FsO
   const fs = opts.fsOps ?? realFsOps;
   const { checkpoints: all, damaged } = await listCheckpoints(home, opts);
   const checkpoint = id === undefined ? all[0] : all.find((c) => c.id === id);
+  // The folder is there (with its copies): "there is no checkpoint" would send the user looking elsewhere.
+  if (!checkpoint && id !== undefined && damaged.includes(id)) {
+    throw new KsError('BACKUP_NOT_FOUND', `checkpoint ${id} exists, but its ${MANIFEST_NAME} cannot be read`, { hint: damagedNote([id]) });
+  }
   if (!checkpoint) {
     const ids = all.map((c) => c.id);
     const hint = [

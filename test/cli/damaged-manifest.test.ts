@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEMO, demoHome, ensureBuilt, runCli } from '../helpers/home';
+import { DEMO, demoHome, ensureBuilt, hashTree, runCli } from '../helpers/home';
 
 beforeAll(() => ensureBuilt());
 
@@ -29,6 +29,28 @@ it('backups and restore name the damaged checkpoint and where its copies are', (
   expect(restore.code).toBe(1);
   expect(JSON.parse(restore.stdout).error).toMatchObject({ code: 'BACKUP_NOT_FOUND', hint: note });
   expect(readdirSync(join(backups, id, 'files')).length).toBeGreaterThan(0);
+});
+
+it('restore --id of a damaged checkpoint says it exists but its manifest cannot be read, and writes nothing', () => {
+  const home = demoHome('damaged-id');
+  const id = JSON.parse(runCli(['apply', '--plan', DEMO.plan, home, '--yes', '--json'], { env: DEMO.env }).stdout).backup as string;
+  writeFileSync(join(home, '.wso2-keystore', 'backups', id, 'manifest.json'), '{bad');
+  const before = hashTree(home, true);
+
+  const note = `.wso2-keystore/backups/${id} has no readable manifest.json, so this tool cannot list or restore it; the original files are copied in its files/ folder, to put back by hand.`;
+  const message = `checkpoint ${id} exists, but its manifest.json cannot be read`;
+  for (const extra of [['--yes'], ['--dry-run']]) {
+    const json = runCli(['restore', home, '--id', id, ...extra, '--json']);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout).error).toMatchObject({ code: 'BACKUP_NOT_FOUND', message, hint: note });
+  }
+  const text = runCli(['restore', home, '--id', id, '--yes']);
+  expect(text.code).toBe(1);
+  expect(text.stderr).toBe(`error: ${message}\n  ${note}\n`);
+  expect(hashTree(home, true)).toEqual(before);
+  // An id that names no folder at all is still "no checkpoint".
+  const missing = runCli(['restore', home, '--id', '20000101T000000Z-0000', '--json']);
+  expect(JSON.parse(missing.stdout).error.message).toBe('there is no checkpoint 20000101T000000Z-0000');
 });
 
 it('restore without --id refuses to skip a newer damaged checkpoint; --id an older one goes on, with the warning', () => {
