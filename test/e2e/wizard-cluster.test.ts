@@ -51,6 +51,8 @@ if (!ready) {
     const vars = join(work, 'vars.json');
     writeFileSync(vars, JSON.stringify({ keystore_src: ks, keystore_dest: 'repository/resources/security/cluster.p12', plan_src: plan, keystore_env: { WSO2KS_CLUSTER_PASS: PASS }, wso2_keystore: wrapper }));
 
+    const writeVars = (extra: object = {}) =>
+      writeFileSync(vars, JSON.stringify({ keystore_src: ks, keystore_dest: 'repository/resources/security/cluster.p12', plan_src: plan, keystore_env: { WSO2KS_CLUSTER_PASS: PASS }, wso2_keystore: wrapper, ...extra }));
     const play = () => {
       const out = execFileSync('ansible-playbook', ['-i', inventory, '-c', 'local', join(ROOT, 'samples', 'ansible', 'playbook.yml'), '-e', `@${vars}`], {
         encoding: 'utf8',
@@ -60,6 +62,15 @@ if (!ready) {
       const task = report.plays[0].tasks.find((t: { task: { name: string } }) => t.task.name.startsWith('Apply the plan'));
       return { node1: task.hosts.node1.changed as boolean, node2: task.hosts.node2.changed as boolean, stats: report.stats };
     };
+
+    // A rehearsal: the apply task is "ok", and no config file is touched (the keystore is copied in).
+    const configs = (h: string) => [...snapshot(h)].filter(([f]) => f.startsWith('conf/')).map(([f, b]) => [f, b.toString('base64')]);
+    const before = homes.map(configs);
+    expect(before[0].length).toBeGreaterThan(10);
+    writeVars({ apply_flags: ['--dry-run'] });
+    expect(play()).toMatchObject({ node1: false, node2: false });
+    expect(homes.map(configs)).toEqual(before);
+    writeVars();
 
     const first = play();
     expect(first).toMatchObject({ node1: true, node2: true });
