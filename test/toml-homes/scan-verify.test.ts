@@ -84,6 +84,12 @@ describe('scan and verify read deployment.toml', () => {
       expect(primary.warnings).toContain('the password is in [secrets] ks in clear (not yet encrypted): run bin/ciphertool.sh -Dconfigure to encrypt it');
     });
 
+    it('password and key_password through one alias: the reminder comes once', async () => {
+      const [primary] = await withSecret('password = "$secret{ks}"\nkey_password = "$secret{ks}"', 'ks = "[wso2carbon]"');
+      expect(primary).toMatchObject({ function: 'primary', ok: true });
+      expect(primary.warnings.filter((w) => w.includes('not yet encrypted'))).toEqual(['the password is in [secrets] ks in clear (not yet encrypted): run bin/ciphertool.sh -Dconfigure to encrypt it']);
+    });
+
     it('a key password still in clear is checked and gets the same reminder', async () => {
       const [primary] = await withSecret('password = "wso2carbon"\nkey_password = "$secret{kp}"', 'kp = "[wso2carbon]"');
       expect(primary).toMatchObject({ function: 'primary', ok: true });

@@ -109,7 +109,8 @@ export async function verifyHome(layout: HomeLayout, now = new Date()): Promise<
         alias = keys[0].alias;
       }
       const keyVault = s.keyPasswordSecretAlias;
-      if (keyVault && clearFromSecrets({ secretAlias: keyVault, password: s.keyPassword })) base.warnings.push(encryptIt(keyVault));
+      // Said once per alias: key_password often shares the store password's alias.
+      if (keyVault && keyVault !== s.secretAlias && clearFromSecrets({ secretAlias: keyVault, password: s.keyPassword })) base.warnings.push(encryptIt(keyVault));
       if (keyVault && s.keyPassword === undefined) {
         // The key password is a Secure Vault value this tool cannot read: the store opened, the key is not tried.
         if (!keys.some((k) => k.alias.toLowerCase() === alias!.toLowerCase())) throw new Error(`no private key "${alias}" in ${s.location}`);
