@@ -186,7 +186,9 @@ export function checkPlanKeystores(
       const same = opened.get(`${trust.absPath}\0${trust.password}`);
       trustStore = same && (!trust.type || trust.type === same.type) ? same : ks.openKeystore(trustBytes, { password: trust.password, declaredType: trust.type, label: trust.path });
     } catch (e) {
-      warnings.push(`could not check the truststore ${trust.path} (${trust.source}): ${isKsError(e) ? e.message : (e as Error).message}`);
+      // --import-cert asked for a change that cannot happen: say so, or the run would look done.
+      const skipped = opts.importCert ? `; --import-cert imported nothing: add "truststore" to the plan with its password, or import the certificate by hand (keytool -importcert -keystore ${trust.path} …)` : '';
+      warnings.push(`could not check the truststore ${trust.path} (${trust.source}): ${isKsError(e) ? e.message : (e as Error).message}${skipped}`);
     }
     if (trustStore && trustBytes) {
       // The anchor PKIX would find; the chain's CA certificates below it must be valid too.

@@ -13,6 +13,7 @@ import { detectHome } from '../../src/home/layout';
 import { parsePlan } from '../../src/plan/plan';
 import { copyHome } from '../helpers/home';
 import { describeWithKeytool, genKeyPair, tmpDir, withManyKeys } from '../helpers/keytool';
+import { cipherToolConfigure } from '../secure-vault/prepare';
 
 const SEC = 'repository/resources/security';
 const keys = (n: number) => Array.from({ length: n }, (_, i) => `key${String(i + 1).padStart(2, '0')}`);
@@ -190,5 +191,21 @@ describeWithKeytool('tls on a JKS whose other keys have other key passwords', ()
   it('no warning when every key shares the password', async () => {
     const cs = await tlsOn('bbbbbb2');
     expect(cs.warnings.join('\n')).not.toMatch(/SunX509/);
+  });
+});
+
+describeWithKeytool('--import-cert when the truststore password is in Secure Vault', () => {
+  it('imports nothing, and says so with what to do instead', async () => {
+    const home = copyHome('ei-6.2.0');
+    cipherToolConfigure(home, 'conf');
+    const file = join(tmpDir('vault-trust'), 'n.jks');
+    genKeyPair({ file, storeType: 'JKS', storePass: 'newpass1', alias: 'newkey' });
+    writeFileSync(join(home, SEC, 'n.jks'), readFileSync(file));
+    const truststore = readFileSync(join(home, SEC, 'client-truststore.jks'));
+    const plan = parsePlan(JSON.stringify({ version: 1, keystores: { n: { path: `${SEC}/n.jks`, password: { env: 'N' }, alias: 'newkey' } }, functions: { tls: 'n' } }));
+    const cs = await buildChangeSet(detectHome(home), plan, { N: 'newpass1' }, { importCert: true });
+    expect(cs.warnings.join('\n')).toMatch(/could not check the truststore repository\/resources\/security\/client-truststore\.jks .*Secure Vault\?\); --import-cert imported nothing: add "truststore" to the plan/);
+    expect(cs.files.some((f) => f.path.endsWith('client-truststore.jks'))).toBe(false);
+    expect(readFileSync(join(home, SEC, 'client-truststore.jks')).equals(truststore)).toBe(true);
   });
 });
