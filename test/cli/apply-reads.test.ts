@@ -105,11 +105,21 @@ describe('the plan file', () => {
     const home = copyHome('ei-6.2.0');
     const missing = runCli(['apply', '--plan', join(home, 'no-such-plan.json'), home, '--dry-run', '--json']);
     expect(missing.code).toBe(1);
-    expect(JSON.parse(missing.stdout).error).toMatchObject({ code: 'PLAN_INVALID' });
-    expect(missing.stdout).toContain('cannot read the plan file');
-    expect(missing.stdout).toContain('ENOENT');
+    expect(JSON.parse(missing.stdout).error).toMatchObject({
+      code: 'PLAN_INVALID',
+      message: 'cannot read the plan file: there is no such file',
+      file: join(home, 'no-such-plan.json'),
+      hint: expect.stringContaining('setup --save-plan'),
+    });
     const dir = runCli(['apply', '--plan', home, home, '--dry-run', '--json']);
-    expect(JSON.parse(dir.stdout).error).toMatchObject({ code: 'PLAN_INVALID' });
-    expect(dir.stdout).toContain('EISDIR');
+    expect(JSON.parse(dir.stdout).error).toMatchObject({ code: 'PLAN_INVALID', message: 'cannot read the plan file: it is a folder', file: home });
+  });
+
+  it('that is not a valid plan is named in the error, as the user gave it', () => {
+    const home = copyHome('ei-6.2.0');
+    writeFileSync(join(home, 'bad-plan.json'), '{"version": 1,\n"keystores" {}}');
+    const bad = runCli(['apply', '--plan', 'bad-plan.json', home, '--dry-run'], { cwd: home });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^error: bad-plan\.json: the plan is not valid JSON: .* on line 2\b/);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { KsError } from '../../errors';
+import { KsError, isKsError } from '../../errors';
 import { collectAlsoUpdate } from '../../changes/also-update';
 import { httpsTransportsFollowTls } from '../../changes/common';
 import { planChanges } from '../../changes/plan-changes';
@@ -179,18 +179,34 @@ export async function writeChangeSet(home: string, cs: ChangeSet, command: strin
   );
 }
 
+const PLAN_READ_ERRORS: Record<string, string> = { ENOENT: 'there is no such file', EACCES: 'permission denied', EISDIR: 'it is a folder', ENOTDIR: 'a part of the path is not a folder' };
+
+/** The plan in a file; its errors name the file (`given`, as the user wrote it). */
+function readPlanFile(abs: string, given: string): Plan {
+  let text: string;
+  try {
+    text = readFileSync(abs, 'utf8'); // one small file: no thread-pool round trips
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    throw new KsError('PLAN_INVALID', `cannot read the plan file: ${PLAN_READ_ERRORS[code] ?? code ?? (e as Error).message}`, {
+      file: given,
+      hint: code === 'ENOENT' ? 'Give the path of a plan file (wso2-keystore setup --save-plan writes one; docs/plan-file.md describes it).' : undefined,
+    });
+  }
+  try {
+    return parsePlan(text);
+  } catch (e) {
+    if (isKsError(e) && !e.file) throw new KsError(e.code, e.message, { file: given, line: e.line, hint: e.hint });
+    throw e;
+  }
+}
+
 export async function applyCommand(opts: ApplyOptions, io: CliIo): Promise<number> {
   const out = new Out(io);
   try {
     const home = resolve(io.cwd, opts.home ?? '.');
     const layout = detectHome(home);
-    let planText: string;
-    try {
-      planText = readFileSync(resolve(io.cwd, opts.plan), 'utf8'); // one small file: no thread-pool round trips
-    } catch (e) {
-      throw new KsError('PLAN_INVALID', `cannot read the plan file ${opts.plan}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-    const plan = parsePlan(planText);
+    const plan = readPlanFile(resolve(io.cwd, opts.plan), opts.plan);
     out.addSecrets(planSecrets(plan, io.env));
     const recovered = await recoverFirst(layout.home, out, { dryRun: opts.dryRun, json: opts.json });
 
