@@ -44,17 +44,19 @@ export function streamOf(w: CliIo['stdout']): NodeJS.WritableStream {
  * and, on Linux and macOS, to pipes (synchronously, in order), but without building that stream,
  * whose modules (stream, net, pipe_wrap, tty) were ~7 ms of a fresh process: most of `--version`
  * over bare node and a tenth of `scan` (issue 7). A full non-blocking pipe (EAGAIN) or any other
- * error hands that write and every later one to node's stream; EPIPE (the reader left, as in
- * `scan | head`) ends the run quietly, as it did for the stream. Not on Windows, where pipes are
- * asynchronous streams in node.
+ * error hands that write and every later one to node's stream. EPIPE (the reader left, as in
+ * `verify | head -1`) drops that write and every later one, and the command runs on to its end: its
+ * exit code is still its own (a FAIL in verify is 1 whatever the reader took), and an apply is never
+ * cut off between its steps. Not on Windows, where pipes are asynchronous streams in node.
  */
 function writerFor(fd: 1 | 2, stream: () => NodeJS.WriteStream): CliIo['stdout'] & { stream(): NodeJS.WritableStream } {
+  let readerLeft = false;
   const guarded = () => {
     const s = stream();
     if (!s.listenerCount('error')) {
       s.on('error', (e: NodeJS.ErrnoException) => {
-        if (e.code === 'EPIPE') exitQuietly();
-        throw e;
+        if (e.code === 'EPIPE') readerLeft = true;
+        else throw e;
       });
     }
     return s;
@@ -65,6 +67,7 @@ function writerFor(fd: 1 | 2, stream: () => NodeJS.WriteStream): CliIo['stdout']
       return !direct && Boolean(stream().isTTY);
     },
     write(s: string) {
+      if (readerLeft) return true;
       if (!direct) return guarded().write(s);
       const bytes = Buffer.from(s, 'utf8');
       let at = 0;
@@ -72,7 +75,10 @@ function writerFor(fd: 1 | 2, stream: () => NodeJS.WriteStream): CliIo['stdout']
         while (at < bytes.length) at += writeSync(fd, bytes, at, bytes.length - at);
         return true;
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EPIPE') exitQuietly();
+        if ((e as NodeJS.ErrnoException).code === 'EPIPE') {
+          readerLeft = true;
+          return true;
+        }
         direct = false;
         return guarded().write(bytes.subarray(at));
       }
@@ -90,6 +96,3 @@ function isPipeOrFile(fd: number): boolean {
   }
 }
 
-function exitQuietly(): never {
-  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
-}
