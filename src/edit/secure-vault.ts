@@ -89,7 +89,6 @@ function tail(path: string, attribute?: string): string {
   return steps.slice(-2).join('/');
 }
 
-/** `[value]` for the vault file; refuses what the cipher tool would cut short. */
 /**
  * The clear text of an encrypted Secure Vault value (cipher-text.properties, or [secrets] of
  * deployment.toml), given the private key (PKCS#8 DER) of the keystore the cipher tool encrypted it
@@ -133,6 +132,7 @@ export function decryptVaultValue(encrypted: string, pkcs8: Buffer): string | nu
   }
 }
 
+/** `[value]` for the vault file; refuses what the cipher tool would cut short. */
 export function bracketed(value: string, alias: string, file?: string): string {
   if (value.includes(']') || /[\r\n]/.test(value)) {
     throw new KsError('VALUE_UNENCODABLE', `the new password for the Secure Vault alias ${alias} contains "]" or a line break, which the cipher tool cannot read from a bracketed value (it would encrypt a truncated password)`, {
