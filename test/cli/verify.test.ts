@@ -43,3 +43,27 @@ test('a key whose certificate is not in the configured truststore gets the PKIX 
   const primary = out.checks.find((c: { function: string }) => c.function === 'primary');
   expect(primary.warnings.join('\n')).not.toMatch(/not in the truststore/);
 });
+
+describe('sec.policy (EI 6.2.0 names wso2carbon.jks and signedBy "wso2carbon")', () => {
+  const verifyPolicy = (edit: (s: string) => string) => {
+    const home = copyHome('ei-6.2.0');
+    const policy = join(home, 'conf/sec.policy');
+    writeFileSync(policy, edit(readFileSync(policy, 'latin1')), 'latin1');
+    const r = runCli(['verify', home, '--json']);
+    return { code: r.code, line: JSON.parse(r.stdout).checks.find((c: { function: string }) => c.function === 'secPolicy') as { ok: boolean; warnings: string[] } };
+  };
+
+  test('as shipped: OK, no warning', () => {
+    expect(verifyPolicy((s) => s)).toMatchObject({ code: 0, line: { ok: true, warnings: [] } });
+  });
+
+  test('a declared type the file is not: a warning that says what to write', () => {
+    const { line } = verifyPolicy((s) => s.replace('wso2carbon.jks", "JKS";', 'wso2carbon.jks", "PKCS12";'));
+    expect(line.warnings).toEqual(['it declares the keystore "PKCS12" but the file is JKS: write "JKS", as a JVM without keystore.type.compat cannot open it otherwise']);
+  });
+
+  test('signedBy an alias the keystore does not hold: a warning (opened with carbon.xml\'s password for the same file)', () => {
+    const { line } = verifyPolicy((s) => s.replace('grant signedBy "wso2carbon"', 'grant signedBy "nokey"'));
+    expect(line.warnings).toContain('grant signedBy "nokey": file:${user.dir}/repository/resources/security/wso2carbon.jks has no entry "nokey", so that grant gives nothing (with a security manager on, the signed jars lose their permissions)');
+  });
+});

@@ -14,6 +14,7 @@ import { currentSettings, where } from '../../home/settings';
 import { TRUSTED_KEY_FUNCTIONS } from '../../plan/check-keystores';
 import type { KsFunction } from '../../changes/types';
 import type { Keystore } from '../../keystore/types';
+import { sniffKeystoreType } from '../../plan/targets';
 import { decodedText } from '../../changes/decoded';
 import type { CliIo } from '../io';
 import { Out } from '../output';
@@ -78,6 +79,24 @@ export async function verifyHome(layout: HomeLayout, now = new Date()): Promise<
         const primary = settings.find((x) => x.function === 'primary');
         if (primary?.location && abs(primary.location) === p && primary.alias && s.alias && primary.alias !== s.alias) {
           base.warnings.push(`grant signedBy "${s.alias}" differs from the primary key alias "${primary.alias}"`);
+        }
+        // Java's policy reader opens the file with the declared type: JKS and PKCS12 stand in for
+        // each other only with keystore.type.compat (on by default since Java 8u60).
+        const actual = sniffKeystoreType(readFileSync(p));
+        if (s.type && (actual === 'JKS' || actual === 'PKCS12') && s.type.toUpperCase() !== actual) {
+          base.warnings.push(`it declares the keystore "${s.type}" but the file is ${actual}: write "${actual}", as a JVM without keystore.type.compat cannot open it otherwise`);
+        }
+        // signedBy names a certificate in that keystore: checked where a config opens the same file.
+        const opener = settings.find((x) => x !== s && x.location && abs(x.location) === p && x.password !== undefined && !x.secretAlias);
+        if (s.alias && opener) {
+          try {
+            const { store } = open(opener.location!, opener.password!, opener.type);
+            if (!store.entries.some((e) => e.alias.toLowerCase() === s.alias!.toLowerCase())) {
+              base.warnings.push(`grant signedBy "${s.alias}": ${s.location} has no entry "${s.alias}", so that grant gives nothing (with a security manager on, the signed jars lose their permissions)`);
+            }
+          } catch {
+            /* the setting that opens it reports why on its own line */
+          }
         }
         lines.push({ ...base, ok: true, message: `${s.location} exists` });
         continue;
