@@ -12,7 +12,7 @@ import { CARBON_KEEP, patchCarbonXml, readCarbonXml, type VaultSecret } from '..
 import { patchCatalina, readCatalina } from '../edit/catalina';
 import { formatKeystorePath } from '../edit/paths';
 import { readProperties } from '../edit/properties';
-import { dropKeyPasswordPlaceholders, encryptedAliases, isBracketed, markAttributeVault, parseCipherTool, reencryptWarning, routeVaultAttributeEdits, staleBracketed, type CipherToolMapping } from '../edit/secure-vault';
+import { dropKeyPasswordPlaceholders, encryptedAliases, isBracketed, markAttributeVault, parseCipherTool, reencryptWarning, routeVaultAttributeEdits, staleBracketed, unreadableVaultNote, type CipherToolMapping } from '../edit/secure-vault';
 import { applyAlsoUpdate, type AlsoUpdateOptions } from './also-update';
 import { cipherTextBase, withVaultSecrets } from './cipher-text';
 import { changeSecPolicy, finish, INTERNAL_KEYSTORE_ADVICE, INTERNAL_KEYSTORE_CONSEQUENCES, sameKeystore, sameTarget } from './common';
@@ -37,11 +37,12 @@ export interface PlanInput {
   /** Other references to the keystores the plan moves (scan): listed, or moved with mode "sameFile". Their files' bytes go in `files`. */
   alsoUpdate?: AlsoUpdateOptions;
   /**
-   * Whether an encrypted Secure Vault value already holds `value`: decrypted with the plan's own keys
-   * by the caller (the planner reads no keystore). Such a value is left as it is, so a plan run again
-   * after the cipher tool has encrypted its passwords changes nothing.
+   * An encrypted Secure Vault value decrypted with the private key of `keystore`, one of the plan's
+   * (the caller holds the keys: the planner reads no keystore); null when it cannot. Asked only with
+   * the keystore Secure Vault uses after the plan: a value that decrypts with it to the password the
+   * plan would write is left as it is, so a plan run again after the cipher tool changes nothing.
    */
-  vaultHolds?: (encrypted: string, value: string) => boolean;
+  readVault?: (encrypted: string, keystore: KeystoreTarget) => string | null;
 }
 
 function bytesOf(input: PlanInput, rel: string): Buffer {
@@ -108,6 +109,8 @@ export function planChanges(input: PlanInput): ChangeSet {
   const notApplicable: KsFunction[] = [];
   const vault: VaultSecret[] = [];
   let vaultKeystoreChange: { from: string; to: string } | null = null;
+  /** The keystore Secure Vault encrypts with after the plan, when it is one of the plan's (internal, else primary). */
+  let vaultKeystore: KeystoreTarget | undefined;
 
   if (targets.primary || targets.internal || targets.truststore) {
     const rel = layout.files.carbon;
@@ -142,6 +145,7 @@ export function planChanges(input: PlanInput): ChangeSet {
           );
         }
         vaultKeystoreChange = change;
+        vaultKeystore = targets.internal ?? (current.internal ? undefined : targets.primary);
         return patchCarbonXml(ctx, { primary: targets.primary, internal: targets.internal, truststore: targets.truststore });
       },
       secrets,
@@ -218,17 +222,18 @@ export function planChanges(input: PlanInput): ChangeSet {
     else notApplicable.push('secPolicy');
   }
 
-  const toWrite = vaultToWrite(input, vault);
-  if (toWrite.length) files.push(changeCipherText(input, toWrite, warnings));
+  const { toWrite, settled, unreadable } = vaultToWrite(input, vault, vaultKeystore);
+  if (toWrite.length) files.push(changeCipherText(input, toWrite, unreadable, vaultKeystore !== undefined, warnings));
   // Secure Vault encrypts with the same keystore (internal, else primary): every secret must be redone.
   const ctRel = layout.files.cipherText;
   const ctBytes = ctRel ? input.files.get(ctRel) : undefined;
   const vaultChange = vaultKeystoreChange as { from: string; to: string } | null; // assigned inside the carbon.xml callback
   if (ctRel && ctBytes) {
     const ctText = decodedText(ctBytes, ctRel).text;
-    const fresh = new Set(vault.map((v) => v.alias));
-    // Only encrypted values become unreadable: a bracketed one is clear text the cipher tool has not encrypted yet.
-    const aliases = vaultChange ? encryptedAliases(ctText) : [];
+    const fresh = new Set(toWrite.map((v) => v.alias));
+    // Only encrypted values become unreadable: a bracketed one is clear text the cipher tool has not
+    // encrypted yet, and a settled one already decrypts with the keystore the vault moves to.
+    const aliases = vaultChange ? encryptedAliases(ctText).filter((a) => !settled.has(a)) : [];
     if (vaultChange && aliases.length) warnings.push(reencryptWarning({ ...vaultChange, aliases, where: ctRel, fresh: [...fresh] }));
     const replaced = files.flatMap((f) => f.changes.filter((c) => c.secret && c.from).map((c) => ({ file: f.path, setting: c.setting, from: c.from })));
     const stale = staleBracketed(ctText, cipherToolOf(input), replaced).filter((a) => !fresh.has(a));
@@ -248,34 +253,40 @@ export function planChanges(input: PlanInput): ChangeSet {
  * the new value goes into cipher-text.properties as `alias=[value]`, which `ciphertool.sh
  * -Dconfigure` encrypts before the next start.
  */
-function changeCipherText(input: PlanInput, vault: VaultSecret[], warnings: string[]): FileChange {
+function changeCipherText(input: PlanInput, vault: VaultSecret[], unreadable: readonly string[], inPlan: boolean, warnings: string[]): FileChange {
   const rel = input.layout.files.cipherText ?? `${input.layout.confDir}/security/cipher-text.properties`;
   const { change, aliases } = withVaultSecrets(cipherTextBase(rel, input.files.get(rel)), vault);
-  const bytes = input.files.get(rel);
-  const encrypted = new Set(bytes ? encryptedAliases(decodedText(bytes, rel).text) : []);
-  const opaque = aliases.filter((a) => encrypted.has(a));
+  const opaque = aliases.filter((a) => unreadable.includes(a));
   warnings.push(
     `Secure Vault: ${aliases.join(', ')} now hold the new password in clear in ${rel}, in brackets. Run ciphertool.sh -Dconfigure (bin/ciphertool.sh) before starting the server: it encrypts every bracketed value.` +
-      (opaque.length
-        ? ` ${opaque.join(', ')} ${opaque.length === 1 ? 'was' : 'were'} encrypted with a key this plan does not hold (the keystore the cipher tool used), so this tool cannot tell whether ${opaque.length === 1 ? 'it' : 'they'} already held the new password: written again, so a run of this plan changes ${rel} each time. With that keystore in the plan (for the function it serves), a run again compares and leaves a value that matches alone.`
-        : ''),
+      (opaque.length ? ` ${unreadableVaultNote(opaque, rel, inPlan)}` : ''),
   );
   return { ...change, notes: [`${rel}: new Secure Vault values for ${aliases.join(', ')} (run ciphertool.sh -Dconfigure)`] };
 }
 
 /**
- * The vault secrets to write: not those whose alias already holds the same password, encrypted
- * (`vaultHolds`) or in brackets. An encrypted one this run cannot read is written again, and said so.
+ * The vault secrets to write. Not those whose alias holds the same password already: in brackets, or
+ * encrypted so that it decrypts to it with the key Secure Vault uses after the plan (`settled`). An
+ * encrypted value that key cannot read (the plan does not hold it, or the cipher tool used another) is
+ * written again, and its alias is named (`unreadable`); one that decrypts to another password is a
+ * password change like any other.
  */
-function vaultToWrite(input: PlanInput, vault: VaultSecret[]): VaultSecret[] {
+function vaultToWrite(input: PlanInput, vault: VaultSecret[], keystore: KeystoreTarget | undefined): { toWrite: VaultSecret[]; settled: Set<string>; unreadable: string[] } {
+  const settled = new Set<string>();
+  const unreadable: string[] = [];
   const rel = input.layout.files.cipherText;
   const bytes = rel ? input.files.get(rel) : undefined;
-  if (!rel || !bytes) return vault;
+  if (!rel || !bytes) return { toWrite: vault, settled, unreadable };
   const now = new Map(readProperties(decodedText(bytes, rel).text).map((p) => [p.key, p.value]));
-  return vault.filter((v) => {
+  const toWrite = vault.filter((v) => {
     const cur = now.get(v.alias);
-    return !(cur !== undefined && !isBracketed(cur) && input.vaultHolds?.(cur, v.value));
+    if (cur === undefined || isBracketed(cur)) return true;
+    const clear = keystore ? (input.readVault?.(cur, keystore) ?? null) : null;
+    if (clear === v.value) settled.add(v.alias);
+    else if (clear === null) unreadable.push(v.alias);
+    return clear !== v.value;
   });
+  return { toWrite, settled, unreadable };
 }
 
 function cipherToolOf(input: PlanInput): Map<string, CipherToolMapping> {

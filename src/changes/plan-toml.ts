@@ -27,7 +27,7 @@
 import { parse } from 'smol-toml';
 import { KsError } from '../errors';
 import { readCarbonXml } from '../edit/carbon';
-import { bracketed, isBracketed, reencryptWarning } from '../edit/secure-vault';
+import { bracketed, isBracketed, reencryptWarning, unreadableVaultNote } from '../edit/secure-vault';
 import { KEYSTORE_TABLES, unknownKeys, type KeystoreTable } from '../edit/toml/keys';
 import { findEntry, scanToml, type TomlDoc } from '../edit/toml/scan';
 import { isSecretRef } from '../edit/toml/secret-ref';
@@ -47,7 +47,7 @@ export interface TomlPlanInput {
   files: Map<string, Buffer>;
   targets: Partial<Record<'primary' | 'internal' | 'tls' | 'axis2' | 'secPolicy' | 'truststore', KeystoreTarget>>;
   confirmInternalKeystoreChange?: boolean;
-  vaultHolds?: (encrypted: string, value: string) => boolean;
+  readVault?: (encrypted: string, keystore: KeystoreTarget) => string | null;
 }
 
 export type TomlFunction = 'primary' | 'internal' | 'tls' | 'truststore';
@@ -401,16 +401,24 @@ export function planToml(input: TomlPlanInput): ChangeSet {
     }
   }
 
-  // An alias that already holds the password, encrypted (a plan run again after the cipher tool), is left as it is.
+  // An alias that already holds the password, encrypted so that the key Secure Vault uses after the
+  // plan (internal, else primary: [keystore.internal] with no value of its own follows primary)
+  // decrypts it to that password, is left as it is: a plan run again after the cipher tool.
   const secretsNow = lookup(obj, 'secrets');
   const valueNow = (alias: string) => (secretsNow && typeof secretsNow === 'object' ? (secretsNow as Raw)[alias] : undefined);
+  const internalRaw = tableOf(obj, 'keystore.internal');
+  const internalOwn = KEYSTORE_KEYS.some((k) => internalRaw?.[k] !== undefined && !followsPrimary(internalRaw[k]));
+  const vaultKeystore = targets.internal ?? (internalOwn ? undefined : targets.primary);
   const settled = new Set<string>();
+  const unreadable = new Set<string>();
   for (const [alias, c] of [...claims]) {
     const cur = valueNow(alias);
-    if (typeof cur === 'string' && !isBracketed(cur) && input.vaultHolds?.(cur, c.value)) {
+    if (typeof cur !== 'string' || isBracketed(cur)) continue;
+    const clear = vaultKeystore ? (input.readVault?.(cur, vaultKeystore) ?? null) : null;
+    if (clear === c.value) {
       claims.delete(alias);
       settled.add(alias);
-    }
+    } else if (clear === null) unreadable.add(alias);
   }
   for (const [alias, c] of claims) {
     const others = (refs.get(alias) ?? []).filter((s) => !c.settings.includes(s));
@@ -426,15 +434,10 @@ export function planToml(input: TomlPlanInput): ChangeSet {
     const r = setTomlValues(text, 'secrets', entries, { file: rel });
     take(r, r.changes.map((c) => ({ line: c.line, offset: c.offset, setting: c.setting, from: c.from === '' ? '' : '(encrypted)', to: c.to.slice(1, -1), secret: true, function: 'other' as const })));
     notes.push(...r.notes.map((n) => `${rel}: ${n}`));
-    const opaque = [...claims.keys()].filter((a) => {
-      const cur = valueNow(a);
-      return typeof cur === 'string' && !isBracketed(cur);
-    });
+    const opaque = [...claims.keys()].filter((a) => unreadable.has(a));
     warnings.push(
       `Secure Vault: ${[...claims.keys()].join(', ')} under [secrets] in ${rel} ${claims.size === 1 ? 'holds its password' : 'hold their passwords'} in clear, in brackets. Run bin/ciphertool.sh -Dconfigure before starting the server: it encrypts every bracketed value.` +
-        (opaque.length
-          ? ` ${opaque.join(', ')} ${opaque.length === 1 ? 'was' : 'were'} encrypted with a key this plan does not hold (the keystore the cipher tool used), so this tool cannot tell whether ${opaque.length === 1 ? 'it' : 'they'} already held the new password: written again, so a run of this plan changes ${rel} each time. With that keystore in the plan (for the function it serves), a run again compares and leaves a value that matches alone.`
-          : ''),
+        (opaque.length ? ` ${unreadableVaultNote(opaque, rel, vaultKeystore !== undefined)}` : ''),
     );
   }
 
@@ -493,7 +496,8 @@ export function planToml(input: TomlPlanInput): ChangeSet {
     warnings.push(`internal data encryption moves from ${describeKs(iBefore)} to ${describeKs(iAfter)}: data already encrypted with the old key must be re-encrypted (WSO2 data migration / cipher tool)`);
     const secretsTable = lookup(obj, 'secrets') as Raw | undefined;
     // Only encrypted values become unreadable: `alias = "[clear]"` is not encrypted yet.
-    const encrypted = secretsTable && typeof secretsTable === 'object' ? Object.keys(secretsTable).filter((k) => !isBracketed(String(secretsTable[k]))) : [];
+    // A settled one already decrypts with the keystore the vault moves to.
+    const encrypted = secretsTable && typeof secretsTable === 'object' ? Object.keys(secretsTable).filter((k) => !isBracketed(String(secretsTable[k])) && !settled.has(k)) : [];
     if (encrypted.length) {
       warnings.push(reencryptWarning({ from: describeKs(iBefore), to: describeKs(iAfter), aliases: encrypted, where: `[secrets] of ${rel}`, fresh: [...claims.keys()] }));
     }

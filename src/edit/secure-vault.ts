@@ -222,6 +222,23 @@ export function vaultAttributeOf(el: XmlElement, file: string, cipherTool: Map<s
   return { alias, attribute: m.attribute };
 }
 
+/**
+ * Said of encrypted vault values a run writes again because it could not read them: `inPlan`, the
+ * keystore Secure Vault uses after the plan is one of the plan's (the values were encrypted with
+ * another key, e.g. before the vault moved); otherwise the plan does not hold it, and every run writes
+ * them again.
+ */
+export function unreadableVaultNote(aliases: readonly string[], file: string, inPlan: boolean): string {
+  const [was, it, them] = aliases.length === 1 ? ['was', 'it', 'it'] : ['were', 'they', 'them'];
+  const why = inPlan
+    ? `${was} encrypted with another key than the one Secure Vault uses after this plan`
+    : `${was} encrypted with the key of a keystore this plan does not hold (the one Secure Vault uses)`;
+  const then = inPlan
+    ? `once the cipher tool has encrypted ${them} with that key, a run of this plan leaves ${them} alone.`
+    : `so a run of this plan changes ${file} each time. With that keystore in the plan (for the function it serves), a run compares and leaves a value that matches alone.`;
+  return `${aliases.join(', ')} ${why}, so this tool cannot tell whether ${it} already held the new password: written again; ${then}`;
+}
+
 /** The plain statement every run that moves the vault's keystore prints. */
 export function reencryptWarning(opts: { from: string; to: string; aliases: string[]; where: string; fresh: string[] }): string {
   const stale = opts.aliases.filter((a) => !opts.fresh.includes(a));

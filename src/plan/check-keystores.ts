@@ -27,8 +27,8 @@ export interface KeystoreCheck {
   trustStore?: Keystore;
   /** The truststore with the missing certificates added (only with importCert). */
   truststoreChange?: FileChange;
-  /** Whether an encrypted Secure Vault value decrypts, with a key of the plan, to `value` (the planner's vaultHolds). */
-  vaultHolds: (encrypted: string, value: string) => boolean;
+  /** An encrypted Secure Vault value decrypted with the key of one of the plan's keystores, or null (the planner's readVault). */
+  readVault: (encrypted: string, keystore: { absPath: string; alias?: string }) => string | null;
 }
 
 export interface TruststoreRef {
@@ -80,7 +80,7 @@ export function checkPlanKeystores(
   /** Each plan keystore as opened, by file and password: the truststore is often one of them. */
   const opened = new Map<string, Keystore>();
   /** The plan's keys, as checked: the keys the planner may compare Secure Vault values with. */
-  const planKeys: Array<{ store: Keystore; bytes: Buffer; alias: string; storePassword: string; keyPassword: string }> = [];
+  const planKeys: Array<{ absPath: string; store: Keystore; bytes: Buffer; alias: string; storePassword: string; keyPassword: string; der?: Buffer | null }> = [];
 
   const fnsOf = (name: string) => (Object.entries(plan.functions) as [KsFunction, string][]).filter(([, n]) => n === name).map(([f]) => f);
   for (const [name, r] of resolved) {
@@ -160,16 +160,17 @@ export function checkPlanKeystores(
       }
     }
     certs.set(name, cert);
-    planKeys.push({ store, bytes, alias, storePassword: r.password, keyPassword: r.keyPassword });
+    planKeys.push({ absPath: r.absPath, store, bytes, alias, storePassword: r.password, keyPassword: r.keyPassword });
     chains.set(name, ks.keyChain(store, alias) ?? [cert]);
     aliases.set(name, alias);
   }
 
-  // Each key is recovered only if the planner asks (a home with encrypted Secure Vault values), and once.
-  let keyDers: Buffer[] | undefined;
-  const vaultHolds = (encrypted: string, value: string): boolean => {
-    keyDers ??= planKeys.flatMap((k) => ks.privateKeyOf(k.store, k.bytes, k) ?? []);
-    return keyDers.some((der) => decryptVaultValue(encrypted, der) === value);
+  // A key is recovered only if the planner asks (a home with encrypted Secure Vault values), and once.
+  const readVault = (encrypted: string, keystore: { absPath: string; alias?: string }): string | null => {
+    const k = planKeys.find((x) => x.absPath === keystore.absPath && (keystore.alias === undefined || x.alias.toLowerCase() === keystore.alias.toLowerCase()));
+    if (!k) return null;
+    if (k.der === undefined) k.der = ks.privateKeyOf(k.store, k.bytes, k);
+    return k.der ? decryptVaultValue(encrypted, k.der) : null;
   };
 
   // Trust: each certificate others check this server by (signatures, https) should be trusted by
@@ -226,7 +227,7 @@ export function checkPlanKeystores(
           certs,
           trustChecked,
           trustStore,
-          vaultHolds,
+          readVault,
           truststoreChange: {
             path: trust.path,
             before: trustBytes,
@@ -239,7 +240,7 @@ export function checkPlanKeystores(
       }
     }
   }
-  return { warnings, certs, trustChecked, trustStore: trustStore ?? undefined, vaultHolds };
+  return { warnings, certs, trustChecked, trustStore: trustStore ?? undefined, readVault };
 }
 
 /** A key setting the home keeps after the plan, read from its config files as the plan leaves them. */

@@ -117,7 +117,7 @@ export async function buildChangeSet(
     targets,
     confirmInternalKeystoreChange: plan.confirmInternalKeystoreChange,
     alsoUpdate: extra.options,
-    vaultHolds: check.vaultHolds,
+    readVault: check.readVault,
   });
   if (check.truststoreChange) cs.files.push(check.truststoreChange);
   cs.warnings.unshift(...check.warnings);
