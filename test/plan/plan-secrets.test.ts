@@ -102,12 +102,13 @@ describe('apply --plan: nothing printed about a broken plan quotes a password', 
     const e = errorOf(() => parsePlan(text));
 
     const human = await run(['apply', home, '--plan', file, '--dry-run']);
-    expect(human).toEqual({ code: 1, out: '', err: `error: ${e.describe()}\n` });
+    // Named by the file it came from, as the user gave it.
+    expect(human).toEqual({ code: 1, out: '', err: `error: ${file}: ${e.describe()}\n` });
     expect(leaks(human.out + human.err)).toEqual([]);
 
     const json = await run(['apply', home, '--plan', file, '--dry-run', '--json']);
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.out).error).toEqual({ code: 'PLAN_INVALID', message: e.message, file: null, line: null, hint: e.hint ?? null });
+    expect(JSON.parse(json.out).error).toEqual({ code: 'PLAN_INVALID', message: e.message, file, line: null, hint: e.hint ?? null });
     expect(leaks(json.out + json.err)).toEqual([]);
   });
 });
