@@ -12,13 +12,14 @@ import { CARBON_KEEP, patchCarbonXml, readCarbonXml, type VaultSecret } from '..
 import { patchCatalina, readCatalina } from '../edit/catalina';
 import { formatKeystorePath } from '../edit/paths';
 import { readProperties } from '../edit/properties';
-import { dropKeyPasswordPlaceholders, encryptedAliases, isBracketed, markAttributeVault, parseCipherTool, reencryptWarning, routeVaultAttributeEdits, staleBracketed, unreadableVaultNote, type CipherToolMapping } from '../edit/secure-vault';
+import { dropKeyPasswordPlaceholders, encryptedAliases, isBracketed, markAttributeVault, reencryptWarning, routeVaultAttributeEdits, staleBracketed, unreadableVaultNote } from '../edit/secure-vault';
 import { applyAlsoUpdate, type AlsoUpdateOptions } from './also-update';
 import { cipherTextBase, withVaultSecrets } from './cipher-text';
 import { changeSecPolicy, finish, INTERNAL_KEYSTORE_ADVICE, INTERNAL_KEYSTORE_CONSEQUENCES, sameKeystore, sameTarget } from './common';
 
 export { INTERNAL_KEYSTORE_ADVICE, INTERNAL_KEYSTORE_CONSEQUENCES };
 import { planToml } from './plan-toml';
+import { cipherToolOf } from '../home/settings';
 import type { CurrentSetting, KeystoreTarget, SettingEdit } from '../edit/types';
 import type { XmlEditContext } from '../edit/xml-edit';
 import type { HomeLayout } from '../home/layout';
@@ -177,7 +178,7 @@ export function planChanges(input: PlanInput): ChangeSet {
       }
       if (hasKeyHolder || current.some((c) => c.function === 'truststore')) {
         // Secure Vault: `keystorePass="password"` + svns:secretAlias on the Connector (as the cipher tool leaves it).
-        const cipherTool = cipherToolOf(input);
+        const cipherTool = cipherToolOf(input.layout, input.files);
         const r = changeXmlFile(
           input,
           rel,
@@ -236,7 +237,7 @@ export function planChanges(input: PlanInput): ChangeSet {
     const aliases = vaultChange ? encryptedAliases(ctText).filter((a) => !settled.has(a)) : [];
     if (vaultChange && aliases.length) warnings.push(reencryptWarning({ ...vaultChange, aliases, where: ctRel, fresh: [...fresh] }));
     const replaced = files.flatMap((f) => f.changes.filter((c) => c.secret && c.from).map((c) => ({ file: f.path, setting: c.setting, from: c.from })));
-    const stale = staleBracketed(ctText, cipherToolOf(input), replaced).filter((a) => !fresh.has(a));
+    const stale = staleBracketed(ctText, cipherToolOf(input.layout, input.files), replaced).filter((a) => !fresh.has(a));
     if (stale.length) {
       warnings.push(
         `${ctRel} still holds the old password in brackets (not encrypted) for ${stale.join(', ')}. The server does not read them now, but bin/ciphertool.sh -Dconfigure would encrypt those old values and put their placeholders over the new passwords: before you run it, write the new passwords there (alias=[value]).`,
@@ -289,8 +290,3 @@ function vaultToWrite(input: PlanInput, vault: VaultSecret[], keystore: Keystore
   return { toWrite, settled, unreadable };
 }
 
-function cipherToolOf(input: PlanInput): Map<string, CipherToolMapping> {
-  const rel = input.layout.files.cipherTool;
-  const bytes = rel ? input.files.get(rel) : undefined;
-  return rel && bytes ? parseCipherTool(decodedText(bytes, rel).text) : new Map();
-}

@@ -7,6 +7,7 @@ import { readAxis2 } from '../edit/axis2';
 import { CARBON_KEEP, readCarbonXml } from '../edit/carbon';
 import { readCatalina } from '../edit/catalina';
 import { readSecPolicy } from '../edit/sec-policy';
+import { markAttributeVault, parseCipherTool, type CipherToolMapping } from '../edit/secure-vault';
 import type { CurrentSetting } from '../edit/types';
 import { readTomlSettings } from '../changes/plan-toml';
 import { decodedText } from '../changes/decoded';
@@ -29,8 +30,10 @@ export function currentSettings(layout: HomeLayout, files: Map<string, Buffer>):
       const c = readCarbonXml(carbon);
       for (const s of [c.primary, c.internal, c.truststore]) if (s) out.push({ ...s, path: f.carbon });
     }
+    // A Connector password that is a Secure Vault placeholder (keystorePass="password" and
+    // svns:secretAlias, as the cipher tool leaves it) is not the password: marked as the planner does.
     const cat = xml(f.catalina);
-    if (cat && f.catalina) for (const s of readCatalina(cat)) out.push({ ...s, path: f.catalina });
+    if (cat && f.catalina) for (const s of markAttributeVault(cat, f.catalina, readCatalina(cat), cipherToolOf(layout, files))) out.push({ ...s, path: f.catalina });
     for (const rel of f.axis2) {
       const d = xml(rel);
       if (d) for (const s of readAxis2(d)) out.push({ ...s, path: rel });
@@ -42,6 +45,13 @@ export function currentSettings(layout: HomeLayout, files: Map<string, Buffer>):
     if (s) out.push({ ...s, path: f.secPolicy });
   }
   return out;
+}
+
+/** cipher-tool.properties' mappings (alias → file and setting), or none when the home has no such file. */
+export function cipherToolOf(layout: HomeLayout, files: Map<string, Buffer>): Map<string, CipherToolMapping> {
+  const rel = layout.files.cipherTool;
+  const bytes = rel ? files.get(rel) : undefined;
+  return rel && bytes ? parseCipherTool(decodedText(bytes, rel).text) : new Map();
 }
 
 /** `path:line`, or for a setting the file leaves to the product's default (line 0), `path (by default)`. */

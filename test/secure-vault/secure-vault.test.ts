@@ -11,6 +11,7 @@ import { readProperties } from '../../src/edit/properties';
 import { readHomeFiles } from '../../src/home/read-files';
 import { parseXml, select } from '../../src/xml/document';
 import { detectHome } from '../../src/home/layout';
+import { verifyHome } from '../../src/cli/commands/verify';
 import { copyHome } from '../helpers/home';
 import { plan, target } from '../toml-homes/helpers';
 import { cipherToolConfigure, tomlVault } from './prepare';
@@ -209,5 +210,16 @@ describe('toml era: $secret{} + [secrets]', () => {
     const { home, layout, files } = await setup({ 'keystore.primary|password': 'keystore_password' });
     const ks = target(home, 'newks', 'repository/resources/security/new.jks', { password: 'x]y', keyPassword: 'x]y' });
     expect(() => plan(layout, files, { primary: ks }, true)).toThrow(expect.objectContaining({ code: 'VALUE_UNENCODABLE' }));
+  });
+});
+
+describe('verify on a 4.4.x home after ciphertool -Dconfigure (IS 5.5.0)', () => {
+  it('the Connector placeholder is not taken for the password: tls is "in Secure Vault; not checked", exit 0', async () => {
+    const home = copyHome('is-5.5.0');
+    cipherToolConfigure(home);
+    const lines = await verifyHome(detectHome(home));
+    const tls = lines.find((l) => l.function === 'tls')!;
+    expect(tls).toMatchObject({ ok: true, message: 'password is in Secure Vault (Server.Service.Connector.keystorePass); not checked' });
+    expect(lines.filter((l) => !l.ok)).toEqual([]);
   });
 });
