@@ -187,8 +187,10 @@ export function checkPlanKeystores(
       const same = opened.get(`${trust.absPath}\0${trust.password}`);
       trustStore = same && (!trust.type || trust.type === same.type) ? same : ks.openKeystore(trustBytes, { password: trust.password, declaredType: trust.type, label: trust.path });
     } catch (e) {
-      // --import-cert asked for a change that cannot happen: say so, or the run would look done.
-      const skipped = opts.importCert ? `; --import-cert imported nothing: add "truststore" to the plan with its password, or import the certificate by hand (keytool -importcert -keystore ${trust.path} …)` : '';
+      // An import was asked for (--import-cert, the wizard's yes) that cannot happen: say so, or the run would look done.
+      const skipped = opts.importCert
+        ? `; so nothing was imported into it: import the certificate by hand (keytool -importcert -keystore ${trust.path} …), or give "truststore" this truststore with its password, which lets this tool open it`
+        : '';
       warnings.push(`could not check the truststore ${trust.path} (${trust.source}): ${isKsError(e) ? e.message : (e as Error).message}${skipped}`);
     }
     if (trustStore && trustBytes) {

@@ -76,7 +76,7 @@ function jsonSyntaxError(message: string, text: string): string {
     const at = text.indexOf(quoted[1]);
     return `unexpected text${at >= 0 ? ` on line ${lineAt(at + (quoted[1].length >> 1))}` : ''} (a string not in double quotes?)`;
   }
-  const positioned = /^(.*) in JSON at position (\d+)/.exec(message);
+  const positioned = /^(.*?) (?:in|after) JSON at position (\d+)/.exec(message);
   if (positioned) return `${positioned[1]} on line ${lineAt(Number(positioned[2]))}`;
   return message.replace(/"[\s\S]*"/, '"…"');
 }

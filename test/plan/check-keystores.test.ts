@@ -204,7 +204,7 @@ describeWithKeytool('--import-cert when the truststore password is in Secure Vau
     const truststore = readFileSync(join(home, SEC, 'client-truststore.jks'));
     const plan = parsePlan(JSON.stringify({ version: 1, keystores: { n: { path: `${SEC}/n.jks`, password: { env: 'N' }, alias: 'newkey' } }, functions: { tls: 'n' } }));
     const cs = await buildChangeSet(detectHome(home), plan, { N: 'newpass1' }, { importCert: true });
-    expect(cs.warnings.join('\n')).toMatch(/could not check the truststore repository\/resources\/security\/client-truststore\.jks .*Secure Vault\?\); --import-cert imported nothing: add "truststore" to the plan/);
+    expect(cs.warnings.join('\n')).toMatch(/could not check the truststore repository\/resources\/security\/client-truststore\.jks .*Secure Vault\?\); so nothing was imported into it: import the certificate by hand \(keytool -importcert -keystore repository\/resources\/security\/client-truststore\.jks …\)/);
     expect(cs.files.some((f) => f.path.endsWith('client-truststore.jks'))).toBe(false);
     expect(readFileSync(join(home, SEC, 'client-truststore.jks')).equals(truststore)).toBe(true);
   });

@@ -60,6 +60,8 @@ test('a syntax error names the line, never the text around it (an unquoted passw
   expect(msg).not.toMatch(/s3cret|cretpw/);
   expect(codeAndMessage(() => parsePlan('{"a": s3cretpw}'))).not.toMatch(/s3cret/);
   expect(codeAndMessage(() => parsePlan('{"version": 1,\n"a" 1}'))).toMatch(/^PLAN_INVALID: the plan is not valid JSON: \w.* on line 2$/);
+  // Text after the object (a second plan pasted below the first): the line, not a character position.
+  expect(codeAndMessage(() => parsePlan('{"version": 1}\n\n}'))).toBe('PLAN_INVALID: the plan is not valid JSON: Unexpected non-whitespace character on line 3');
 });
 
 test('a missing environment variable names the key and the variable', () => {
