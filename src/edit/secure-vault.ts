@@ -143,8 +143,29 @@ export function bracketed(value: string, alias: string, file?: string): string {
   return `[${value}]`;
 }
 
+/**
+ * What a cipher-tool.properties XPath selects in `doc`: `/A/B/C` (steps may carry `[@a='v']`), with a
+ * final `[@attr]` selecting that attribute; each with its value as the file has it now and whether it
+ * is a Secure Vault placeholder (its element carries svns:secretAlias).
+ */
+export function cipherToolValues(doc: XmlDocument, m: CipherToolMapping): Array<{ el: XmlElement; value: string; placeholder: boolean }> {
+  const path = m.attribute ? m.xpath.slice(0, m.xpath.lastIndexOf('[@')) : m.xpath;
+  let cur: XmlElement[] = [];
+  for (const [i, step] of path.replace(/^\/+/, '').split('/').entries()) {
+    const sm = /^([\w.-]+)((?:\[@[\w.-]+='[^']*'\])*)$/.exec(step);
+    if (!sm) return [];
+    const preds = [...sm[2].matchAll(/\[@([\w.-]+)='([^']*)'\]/g)].map((p) => [p[1], p[2]]);
+    const ok = (e: XmlElement) => e.local === sm[1] && preds.every(([a, v]) => e.attrs.some((x) => x.name === a && x.value === v));
+    cur = i === 0 ? [doc.root].filter(ok) : cur.flatMap((c) => c.children.filter(ok));
+  }
+  return cur.flatMap((el) => {
+    const value = m.attribute ? el.attrs.find((a) => a.name === m.attribute)?.value : el.children.length ? undefined : el.text.trim();
+    return value === undefined ? [] : [{ el, value, placeholder: Boolean(secretAliasOf(el)) }];
+  });
+}
+
 /** Does the config file named in cipher-tool.properties mean `rel` (which may be under `conf/`)? */
-function sameConfigFile(mapped: string, rel: string): boolean {
+export function sameConfigFile(mapped: string, rel: string): boolean {
   const a = mapped.replace(/^\.?\//, '');
   return a === rel || a.replace(/^repository\/conf\//, 'conf/') === rel || rel.endsWith(`/${a}`);
 }

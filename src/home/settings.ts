@@ -7,12 +7,13 @@ import { readAxis2 } from '../edit/axis2';
 import { CARBON_KEEP, readCarbonXml } from '../edit/carbon';
 import { readCatalina } from '../edit/catalina';
 import { readSecPolicy } from '../edit/sec-policy';
-import { markAttributeVault, parseCipherTool, type CipherToolMapping } from '../edit/secure-vault';
+import { readProperties } from '../edit/properties';
+import { cipherToolValues, isBracketed, markAttributeVault, parseCipherTool, sameConfigFile, type CipherToolMapping } from '../edit/secure-vault';
 import type { CurrentSetting } from '../edit/types';
 import { readTomlSettings } from '../changes/plan-toml';
 import { decodedText } from '../changes/decoded';
 import { parseXml, type ParseXmlOptions } from '../xml/document';
-import type { HomeLayout } from './layout';
+import { managedFiles, type HomeLayout } from './layout';
 
 /** Every keystore setting of a home, as `files` (home-relative path → bytes) say. */
 export function currentSettings(layout: HomeLayout, files: Map<string, Buffer>): Array<CurrentSetting & { path: string }> {
@@ -52,6 +53,41 @@ export function cipherToolOf(layout: HomeLayout, files: Map<string, Buffer>): Ma
   const rel = layout.files.cipherTool;
   const bytes = rel ? files.get(rel) : undefined;
   return rel && bytes ? parseCipherTool(decodedText(bytes, rel).text) : new Map();
+}
+
+/**
+ * cipher-text.properties aliases that still hold a clear value in brackets other than the clear
+ * password the config has where the alias maps (cipher-tool.properties): Secure Vault is not in use
+ * for that setting, so the server reads the config; but the next `ciphertool.sh -Dconfigure` would
+ * encrypt the old value and put its placeholder over the password. With the lines of the element and
+ * its ancestors, to tie each to a setting. 4.4.x homes (on toml homes [secrets] is the only copy).
+ */
+export function staleVaultValues(layout: HomeLayout, files: Map<string, Buffer>): Array<{ alias: string; path: string; lines: number[] }> {
+  const ct = layout.files.cipherText;
+  const bytes = ct ? files.get(ct) : undefined;
+  if (layout.era !== 'xml' || !ct || !bytes) return [];
+  const cipherTool = cipherToolOf(layout, files);
+  const out: Array<{ alias: string; path: string; lines: number[] }> = [];
+  for (const p of readProperties(decodedText(bytes, ct).text)) {
+    const m = cipherTool.get(p.key);
+    if (!m || !isBracketed(p.value)) continue;
+    const clear = p.value.trim().slice(1, -1);
+    const rel = managedFiles(layout).find((r) => sameConfigFile(m.file, r) && /\.xml$/i.test(r));
+    if (!rel) continue;
+    let doc;
+    try {
+      doc = parseXml(decodedText(files.get(rel)!, rel).text, rel);
+    } catch {
+      continue; // the file's own check reports it
+    }
+    for (const v of cipherToolValues(doc, m)) {
+      if (v.placeholder || v.value === clear) continue;
+      const lines: number[] = [];
+      for (let e: typeof v.el | null = v.el; e; e = e.parent) lines.push(doc.lineOf(e.start));
+      out.push({ alias: p.key, path: rel, lines });
+    }
+  }
+  return out;
 }
 
 /** `path:line`, or for a setting the file leaves to the product's default (line 0), `path (by default)`. */

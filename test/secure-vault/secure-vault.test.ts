@@ -12,7 +12,8 @@ import { readHomeFiles } from '../../src/home/read-files';
 import { parseXml, select } from '../../src/xml/document';
 import { detectHome } from '../../src/home/layout';
 import { verifyHome } from '../../src/cli/commands/verify';
-import { copyHome } from '../helpers/home';
+import { copyHome, ensureBuilt, runCli } from '../helpers/home';
+import { describeWithKeytool, genKeyPair } from '../helpers/keytool';
 import { plan, target } from '../toml-homes/helpers';
 import { cipherToolConfigure, tomlVault } from './prepare';
 
@@ -221,5 +222,28 @@ describe('verify on a 4.4.x home after ciphertool -Dconfigure (IS 5.5.0)', () =>
     const tls = lines.find((l) => l.function === 'tls')!;
     expect(tls).toMatchObject({ ok: true, message: 'password is in Secure Vault (Server.Service.Connector.keystorePass); not checked' });
     expect(lines.filter((l) => !l.ok)).toEqual([]);
+  });
+});
+
+describeWithKeytool('verify: cipher-text.properties still holding the old password in brackets (IS 5.5.0 as shipped)', () => {
+  it('is said on the settings it concerns after the apply that left it, every time verify runs', () => {
+    ensureBuilt();
+    const home = copyHome('is-5.5.0');
+    const before = runCli(['verify', home, '--json']);
+    expect(JSON.stringify(JSON.parse(before.stdout).checks)).not.toContain('older) value in brackets');
+    genKeyPair({ file: join(home, 'repository/resources/security/new.jks'), storeType: 'JKS', storePass: 'NewStore-pw1', alias: 'newkey' });
+    const plan = join(home, 'plan.json');
+    writeFileSync(plan, JSON.stringify({ version: 1, keystores: { n: { path: 'repository/resources/security/new.jks', password: { env: 'P' }, alias: 'newkey' } }, functions: { tls: 'n' } }));
+    expect(runCli(['apply', '--plan', plan, home, '--yes', '--json'], { env: { P: 'NewStore-pw1' } }).code).toBe(0);
+
+    const r = runCli(['verify', home, '--json']);
+    expect(r.code).toBe(0);
+    const checks = JSON.parse(r.stdout).checks as Array<{ function: string; warnings: string[] }>;
+    const said = (fn: string) => checks.filter((c) => c.function === fn).flatMap((c) => c.warnings).filter((w) => w.includes('older) value in brackets'));
+    expect(said('tls')).toEqual([
+      'repository/conf/security/cipher-text.properties holds another (older) value in brackets for Server.Service.Connector.keystorePass: the server reads this file\'s password now, but ciphertool.sh -Dconfigure would encrypt that old value and put its placeholder over this password. Write the current password there first (Server.Service.Connector.keystorePass=[value]).',
+    ]);
+    expect(said('primary')).toEqual([]);
+    expect(r.stdout).not.toContain('NewStore-pw1');
   });
 });

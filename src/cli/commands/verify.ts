@@ -10,7 +10,7 @@ import { normalizeConfigPath } from '../../edit/paths';
 import { tomlKeyWarnings } from '../../changes/plan-toml';
 import { detectHome, type HomeLayout } from '../../home/layout';
 import { readHomeFiles } from '../../home/read-files';
-import { currentSettings, where } from '../../home/settings';
+import { currentSettings, staleVaultValues, where } from '../../home/settings';
 import { TRUSTED_KEY_FUNCTIONS } from '../../plan/check-keystores';
 import type { KsFunction } from '../../changes/types';
 import type { Keystore } from '../../keystore/types';
@@ -151,6 +151,14 @@ export async function verifyHome(layout: HomeLayout, now = new Date()): Promise<
     } catch (e) {
       lines.push({ ...base, ok: false, message: isKsError(e) ? e.message : (e as Error).message });
     }
+  }
+  // A password changed in clear while cipher-text.properties kept the old one in brackets: said on
+  // every verify, not only by the apply that changed it (a script may have lost that run's output).
+  for (const st of staleVaultValues(layout, files)) {
+    const line = lines.find((l) => l.path === st.path && st.lines.includes(l.line));
+    line?.warnings.push(
+      `${layout.files.cipherText} holds another (older) value in brackets for ${st.alias}: the server reads this file's password now, but ciphertool.sh -Dconfigure would encrypt that old value and put its placeholder over this password. Write the current password there first (${st.alias}=[value]).`,
+    );
   }
   return lines;
 }
