@@ -6,42 +6,26 @@
  * on the element), the root gets `xmlns:svns`, and cipher-text.properties holds cipher text.
  *
  * The real tool re-serialises whole files with a DOM transformer; we insert the same attributes
- * with minimal edits, which gives the same structure. XPaths: `/A/B/C`, steps may carry `[@a='v']`.
+ * with minimal edits, which gives the same structure.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { parseCipherTool } from '../../src/edit/secure-vault';
+import { cipherToolValues, parseCipherTool, type CipherToolMapping } from '../../src/edit/secure-vault';
 import { applyEdits, type TextEdit } from '../../src/text/patcher';
-import { parseXml, type XmlElement } from '../../src/xml/document';
+import { parseXml } from '../../src/xml/document';
 
 export const SVNS = 'http://org.wso2.securevault/configuration';
-
-/** Every element the XPath selects; a final `[@attr]` keeps the elements that have that attribute. */
-function evaluate(root: XmlElement, xpath: string): Array<{ el: XmlElement; attribute?: string }> {
-  const m = /^(.*?)(?:\[@([\w.-]+)\])?$/.exec(xpath.replace(/^\/\//, ''))!;
-  const steps = m[1].split('/').filter(Boolean);
-  let cur: XmlElement[] = [];
-  for (const [i, step] of steps.entries()) {
-    const sm = /^([\w.-]+)((?:\[@[\w.-]+='[^']*'\])*)$/.exec(step);
-    if (!sm) return [];
-    const preds = [...sm[2].matchAll(/\[@([\w.-]+)='([^']*)'\]/g)].map((p) => [p[1], p[2]]);
-    const ok = (e: XmlElement) => e.local === sm[1] && preds.every(([a, v]) => e.attrs.some((x) => x.name === a && x.value === v));
-    cur = i === 0 ? [root].filter(ok) : cur.flatMap((c) => c.children.filter(ok));
-  }
-  const attribute = m[2];
-  return cur.filter((el) => !attribute || el.attrs.some((a) => a.name === attribute)).map((el) => ({ el, attribute }));
-}
 
 export function cipherToolConfigure(home: string, confDir = 'repository/conf', extraMappings: string[] = []): string[] {
   const toolPath = join(home, confDir, 'security', 'cipher-tool.properties');
   if (extraMappings.length) writeFileSync(toolPath, readFileSync(toolPath, 'latin1') + extraMappings.join('\n') + '\n', 'latin1');
   const mappings = parseCipherTool(readFileSync(toolPath, 'latin1'));
-  const byFile = new Map<string, Array<{ alias: string; xpath: string }>>();
+  const byFile = new Map<string, CipherToolMapping[]>();
   for (const m of mappings.values()) {
     const file = join(home, m.file.replace(/^repository\/conf\//, `${confDir}/`));
     if (!existsSync(file)) continue;
-    byFile.set(file, [...(byFile.get(file) ?? []), { alias: m.alias, xpath: m.xpath }]);
+    byFile.set(file, [...(byFile.get(file) ?? []), m]);
   }
   const done: string[] = [];
   for (const [file, list] of byFile) {
@@ -49,9 +33,11 @@ export function cipherToolConfigure(home: string, confDir = 'repository/conf', e
     const doc = parseXml(text, file);
     const edits: TextEdit[] = [];
     if (!doc.root.attrs.some((a) => a.name === 'xmlns:svns')) edits.push({ start: doc.root.start + 1 + doc.root.name.length, end: doc.root.start + 1 + doc.root.name.length, text: ` xmlns:svns="${SVNS}"` });
-    for (const { alias, xpath } of list) {
-      const hits = evaluate(doc.root, xpath);
-      for (const { el, attribute } of hits) {
+    for (const m of list) {
+      const { alias, attribute } = m;
+      // The XPath evaluated as the tool reads it (src/edit/secure-vault.ts cipherToolValues).
+      const hits = cipherToolValues(doc, m);
+      for (const { el } of hits) {
         if (attribute) {
           const a = el.attrs.find((x) => x.name === attribute)!;
           edits.push({ start: a.valueStart, end: a.valueEnd, text: 'password' });
