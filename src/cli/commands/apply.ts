@@ -188,7 +188,7 @@ function readPlanFile(abs: string, given: string): Plan {
     text = readFileSync(abs, 'utf8'); // one small file: no thread-pool round trips
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? '';
-    throw new KsError('PLAN_INVALID', `cannot read the plan file: ${PLAN_READ_ERRORS[code] ?? code ?? (e as Error).message}`, {
+    throw new KsError('PLAN_INVALID', `cannot read the plan file: ${PLAN_READ_ERRORS[code] ?? (code || (e as Error).message)}`, {
       file: given,
       hint: code === 'ENOENT' ? 'Give the path of a plan file (wso2-keystore setup --save-plan writes one; docs/plan-file.md describes it).' : undefined,
     });
