@@ -8,7 +8,7 @@
  */
 import { KsError } from '../errors';
 import { patchAxis2, readAxis2 } from '../edit/axis2';
-import { CARBON_KEEP, patchCarbonXml, readCarbonXml, type VaultSecret } from '../edit/carbon';
+import { CARBON_KEEP, patchCarbonXml, readCarbonXml, secretAliasOf, type VaultSecret } from '../edit/carbon';
 import { patchCatalina, readCatalina } from '../edit/catalina';
 import { formatKeystorePath } from '../edit/paths';
 import { readProperties } from '../edit/properties';
@@ -22,9 +22,9 @@ import { planToml } from './plan-toml';
 import { cipherToolOf } from '../home/settings';
 import type { CurrentSetting, KeystoreTarget, SettingEdit } from '../edit/types';
 import type { XmlEditContext } from '../edit/xml-edit';
-import type { HomeLayout } from '../home/layout';
+import { managedFiles, type HomeLayout } from '../home/layout';
 import { decodedText } from './decoded';
-import { checkXml, parseXml, type ParseXmlOptions } from '../xml/document';
+import { checkXml, parseXml, pathOf, type ParseXmlOptions } from '../xml/document';
 import type { ChangeSet, FileChange, KsFunction } from './types';
 
 export type Targets = Partial<Record<KsFunction, KeystoreTarget>>;
@@ -223,6 +223,7 @@ export function planChanges(input: PlanInput): ChangeSet {
     else notApplicable.push('secPolicy');
   }
 
+  if (vault.length) checkVaultAliases(input, vault);
   const { toWrite, settled, unreadable } = vaultToWrite(input, vault, vaultKeystore);
   if (toWrite.length) files.push(changeCipherText(input, toWrite, unreadable, vaultKeystore !== undefined, warnings));
   // Secure Vault encrypts with the same keystore (internal, else primary): every secret must be redone.
@@ -263,6 +264,45 @@ function changeCipherText(input: PlanInput, vault: VaultSecret[], unreadable: re
       (opaque.length ? ` ${unreadableVaultNote(opaque, rel, inPlan)}` : ''),
   );
   return { ...change, notes: [`${rel}: new Secure Vault values for ${aliases.join(', ')} (run ciphertool.sh -Dconfigure)`] };
+}
+
+/**
+ * A Secure Vault alias stands for one value. The plan may give it a new password only when every
+ * element that carries it, in the files this tool edits, gets that same password: another setting
+ * sharing it (InternalKeyStore's Password with the primary's alias, an axis2 listener's) would open
+ * its keystore with the wrong password once the cipher tool has run. The toml planner has the same
+ * rule for [secrets].
+ */
+function checkVaultAliases(input: PlanInput, vault: VaultSecret[]): void {
+  const byAlias = new Map<string, VaultSecret[]>();
+  for (const v of vault) byAlias.set(v.alias, [...(byAlias.get(v.alias) ?? []), v]);
+  for (const [alias, list] of byAlias) {
+    const other = list.find((v) => v.value !== list[0].value);
+    if (other) {
+      throw new KsError('PLAN_INVALID', `the Secure Vault alias ${alias} holds ${list[0].file} ${list[0].setting} and ${other.file} ${other.setting}, which this plan gives different passwords`, {
+        file: other.file,
+        line: other.line,
+        hint: 'Give one of them a Secure Vault alias of its own first (svns:secretAlias on the element, and a line for it in cipher-tool.properties), then run the cipher tool and this plan again.',
+      });
+    }
+  }
+  const others: string[] = [];
+  for (const rel of managedFiles(input.layout).filter((r) => /\.xml$/i.test(r))) {
+    const bytes = input.files.get(rel);
+    if (!bytes) continue;
+    const doc = parseXml(decodedText(bytes, rel).text, rel);
+    for (const el of doc.elements) {
+      const alias = secretAliasOf(el);
+      const line = doc.lineOf(el.start);
+      if (alias && byAlias.get(alias)?.every((v) => v.file !== rel || v.line !== line)) others.push(`${rel}:${line} ${pathOf(el, true)} (${alias})`);
+    }
+  }
+  if (others.length) {
+    throw new KsError('PLAN_INVALID', `a Secure Vault alias this plan gives a new password is also used by ${others.join(', ')}, which this plan does not change: the new password would break ${others.length === 1 ? 'it' : 'them'} once the cipher tool has run`, {
+      file: others[0].slice(0, others[0].indexOf(':')),
+      hint: 'Give that setting a Secure Vault alias of its own (svns:secretAlias on the element, and a line for it in cipher-tool.properties) and run the cipher tool first, or add its function to the plan with the same keystore.',
+    });
+  }
 }
 
 /**

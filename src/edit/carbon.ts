@@ -32,6 +32,9 @@ export interface VaultSecret {
   alias: string;
   value: string;
   setting: string;
+  /** The file and line of the element that carries the placeholder. */
+  file: string;
+  line: number;
 }
 
 export interface XmlPatchResult {
@@ -92,7 +95,7 @@ export function patchKeystoreBlock(
     const secret = field === 'Password' || field === 'KeyPassword';
     const vaultAlias = secret ? secretAliasOf(el) : undefined;
     if (vaultAlias) {
-      out.vaultSecrets.push({ alias: vaultAlias, value, setting });
+      out.vaultSecrets.push({ alias: vaultAlias, value, setting, file: ctx.file, line: ctx.doc.lineOf(el.start) });
       continue;
     }
     const e = setElementText(ctx, el, value, { setting, secret, function: fn });

@@ -200,7 +200,7 @@ export function routeVaultAttributeEdits(
     const m = cipherTool.get(alias);
     const mappedHere = m && m.attribute && sameConfigFile(m.file, file);
     if (mappedHere && m.attribute === owner.name) {
-      vaultSecrets.push({ alias, value: e.to, setting: e.setting });
+      vaultSecrets.push({ alias, value: e.to, setting: e.setting, file, line: doc.lineOf(owner.el.start) });
       continue;
     }
     if (!mappedHere && e.secret) {

@@ -247,3 +247,45 @@ describeWithKeytool('verify: cipher-text.properties still holding the old passwo
     expect(r.stdout).not.toContain('NewStore-pw1');
   });
 });
+
+describe('4.4.x: a Secure Vault alias shared with another setting (EI 6.2.0)', () => {
+  const CT = 'conf/security/cipher-text.properties';
+  async function setup() {
+    const home = copyHome('ei-6.2.0');
+    const listener = "Axis2.Https.Listener.KeyStore.Password=conf/axis2/axis2.xml//axisconfig/transportReceiver[@name='https']/parameter[@name='keystore']/KeyStore/Password,false";
+    cipherToolConfigure(home, 'conf', [listener]);
+    // The admin points the listener at the primary keystore's alias (same file, same password).
+    const axis2 = join(home, 'conf/axis2/axis2.xml');
+    const text = readFileSync(axis2, 'latin1');
+    expect(text).toContain('svns:secretAlias="Axis2.Https.Listener.KeyStore.Password"');
+    writeFileSync(axis2, text.replace('svns:secretAlias="Axis2.Https.Listener.KeyStore.Password"', 'svns:secretAlias="Carbon.Security.KeyStore.Password"'), 'latin1');
+    const layout = detectHome(home);
+    return { home, layout, files: await readHomeFiles(layout) };
+  }
+  const ks = (home: string, name: string) => target(home, name, `repository/resources/security/${name}.jks`, { password: `${name}-pw`, keyPassword: `${name}-pw`, alias: `${name}key` });
+
+  it('a plan that gives it a new password for primary only is refused: the listener would break', async () => {
+    const { home, layout, files } = await setup();
+    const stock = target(home, 'wso2carbon', 'repository/resources/security/wso2carbon.jks', { password: 'wso2carbon', keyPassword: 'wso2carbon', alias: 'wso2carbon' });
+    expect(() => plan(layout, files, { primary: ks(home, 'newks'), internal: stock }, true)).toThrow(
+      expect.objectContaining({
+        code: 'PLAN_INVALID',
+        message: expect.stringMatching(/^a Secure Vault alias this plan gives a new password is also used by conf\/axis2\/axis2\.xml:\d+ .*KeyStore\/Password \(Carbon\.Security\.KeyStore\.Password\), which this plan does not change/),
+      }),
+    );
+  });
+
+  it('two settings on the alias given different passwords are refused', async () => {
+    const { home, layout, files } = await setup();
+    expect(() => plan(layout, files, { primary: ks(home, 'newks'), axis2: ks(home, 'other') }, true)).toThrow(
+      expect.objectContaining({ code: 'PLAN_INVALID', message: expect.stringMatching(/^the Secure Vault alias Carbon\.Security\.KeyStore\.Password holds .* which this plan gives different passwords$/) }),
+    );
+  });
+
+  it('both given the same keystore: accepted, the alias gets that one password', async () => {
+    const { home, layout, files } = await setup();
+    const n = ks(home, 'newks');
+    const cs = plan(layout, files, { primary: n, axis2: n }, true);
+    expect(props(cs, CT)['Carbon.Security.KeyStore.Password']).toBe('[newks-pw]');
+  });
+});
