@@ -2,6 +2,7 @@
  * Pieces both planners use: plan-changes.ts (carbon.xml homes) and plan-toml.ts (deployment.toml
  * homes). They live here because plan-changes imports plan-toml, so plan-toml cannot import it.
  */
+import { resolve } from 'node:path';
 import { readAxis2 } from '../edit/axis2';
 import { patchSecPolicy, parsePolicy, readSecPolicy } from '../edit/sec-policy';
 import type { KeystoreTarget, SettingEdit } from '../edit/types';
@@ -54,6 +55,16 @@ export function httpsTransportsFollowTls(layout: HomeLayout, files: Map<string, 
 /** The same keystore file and alias (paths compared as the configs name them). */
 export const sameKeystore = (a: { location?: string; alias?: string } | undefined, b: { location?: string; alias?: string } | undefined) =>
   normalizeConfigPath(a?.location ?? '') === normalizeConfigPath(b?.location ?? '') && (a?.alias ?? '') === (b?.alias ?? '');
+
+/**
+ * The plan target that is the keystore a setting names now (same file, same alias), if the plan
+ * holds it: for a keystore the plan leaves in place but also gives to another function.
+ */
+export function targetNamed(home: string, targets: Partial<Record<string, KeystoreTarget>>, setting: { location?: string; alias?: string } | undefined): KeystoreTarget | undefined {
+  if (!setting?.location) return undefined;
+  const abs = resolve(home, normalizeConfigPath(setting.location));
+  return Object.values(targets).find((t): t is KeystoreTarget => Boolean(t) && t!.absPath === abs && (t!.alias ?? '').toLowerCase() === (setting.alias ?? '').toLowerCase());
+}
 
 /** Two plan targets that would write the same values. */
 export const sameTarget = (a: KeystoreTarget, b: KeystoreTarget) => a.absPath === b.absPath && a.alias === b.alias && a.password === b.password && a.keyPassword === b.keyPassword && a.type === b.type;

@@ -15,7 +15,7 @@ import { readProperties } from '../edit/properties';
 import { dropKeyPasswordPlaceholders, encryptedAliases, isBracketed, markAttributeVault, reencryptWarning, routeVaultAttributeEdits, staleBracketed, unreadableVaultNote } from '../edit/secure-vault';
 import { applyAlsoUpdate, type AlsoUpdateOptions } from './also-update';
 import { cipherTextBase, withVaultSecrets } from './cipher-text';
-import { changeSecPolicy, finish, INTERNAL_KEYSTORE_ADVICE, INTERNAL_KEYSTORE_CONSEQUENCES, sameKeystore, sameTarget } from './common';
+import { changeSecPolicy, finish, targetNamed, INTERNAL_KEYSTORE_ADVICE, INTERNAL_KEYSTORE_CONSEQUENCES, sameKeystore, sameTarget } from './common';
 
 export { INTERNAL_KEYSTORE_ADVICE, INTERNAL_KEYSTORE_CONSEQUENCES };
 import { planToml } from './plan-toml';
@@ -110,8 +110,6 @@ export function planChanges(input: PlanInput): ChangeSet {
   const notApplicable: KsFunction[] = [];
   const vault: VaultSecret[] = [];
   let vaultKeystoreChange: { from: string; to: string } | null = null;
-  /** The keystore Secure Vault encrypts with after the plan, when it is one of the plan's (internal, else primary). */
-  let vaultKeystore: KeystoreTarget | undefined;
 
   if (targets.primary || targets.internal || targets.truststore) {
     const rel = layout.files.carbon;
@@ -146,7 +144,6 @@ export function planChanges(input: PlanInput): ChangeSet {
           );
         }
         vaultKeystoreChange = change;
-        vaultKeystore = targets.internal ?? (current.internal ? undefined : targets.primary);
         return patchCarbonXml(ctx, { primary: targets.primary, internal: targets.internal, truststore: targets.truststore });
       },
       secrets,
@@ -224,6 +221,7 @@ export function planChanges(input: PlanInput): ChangeSet {
   }
 
   if (vault.length) checkVaultAliases(input, vault);
+  const vaultKeystore = vault.length ? vaultKeystoreAfter(input) : undefined;
   const { toWrite, settled, unreadable } = vaultToWrite(input, vault, vaultKeystore);
   if (toWrite.length) files.push(changeCipherText(input, toWrite, unreadable, vaultKeystore !== undefined, warnings));
   // Secure Vault encrypts with the same keystore (internal, else primary): every secret must be redone.
@@ -264,6 +262,22 @@ function changeCipherText(input: PlanInput, vault: VaultSecret[], unreadable: re
       (opaque.length ? ` ${unreadableVaultNote(opaque, rel, inPlan)}` : ''),
   );
   return { ...change, notes: [`${rel}: new Secure Vault values for ${aliases.join(', ')} (run ciphertool.sh -Dconfigure)`] };
+}
+
+/**
+ * The keystore Secure Vault encrypts with after the plan (internal, else primary), when the plan
+ * holds it: the one it gives that function, or the one the function keeps if the plan names that
+ * keystore for another function.
+ */
+function vaultKeystoreAfter(input: PlanInput): KeystoreTarget | undefined {
+  const { layout, targets } = input;
+  const rel = layout.files.carbon;
+  const bytes = rel ? input.files.get(rel) : undefined;
+  if (!rel || !bytes) return undefined;
+  const now = readCarbonXml(parseXml(decodedText(bytes, rel).text, rel, { keep: CARBON_KEEP }));
+  if (targets.internal) return targets.internal;
+  if (now.internal) return targetNamed(layout.home, targets, now.internal);
+  return targets.primary ?? targetNamed(layout.home, targets, now.primary);
 }
 
 /**

@@ -37,7 +37,7 @@ import type { HomeLayout } from '../home/layout';
 import { encodeText } from '../text/codec';
 import { applyEdits, type TextEdit } from '../text/patcher';
 import { parseXml } from '../xml/document';
-import { changeSecPolicy, httpsTransportsFollowTls, INTERNAL_KEYSTORE_ADVICE, INTERNAL_KEYSTORE_CONSEQUENCES, sameKeystore, sameTarget } from './common';
+import { changeSecPolicy, httpsTransportsFollowTls, targetNamed, INTERNAL_KEYSTORE_ADVICE, INTERNAL_KEYSTORE_CONSEQUENCES, sameKeystore, sameTarget } from './common';
 import { decodedText } from './decoded';
 import type { ChangeSet, FileChange, KsFunction, SettingChange } from './types';
 
@@ -408,7 +408,8 @@ export function planToml(input: TomlPlanInput): ChangeSet {
   const valueNow = (alias: string) => (secretsNow && typeof secretsNow === 'object' ? (secretsNow as Raw)[alias] : undefined);
   const internalRaw = tableOf(obj, 'keystore.internal');
   const internalOwn = KEYSTORE_KEYS.some((k) => internalRaw?.[k] !== undefined && !followsPrimary(internalRaw[k]));
-  const vaultKeystore = targets.internal ?? (internalOwn ? undefined : targets.primary);
+  const named = (fn: TomlFunction) => targetNamed(layout.home, targets, current.find((x) => x.function === fn));
+  const vaultKeystore = targets.internal ?? (internalOwn ? named('internal') : (targets.primary ?? named('primary')));
   const settled = new Set<string>();
   const unreadable = new Set<string>();
   for (const [alias, c] of [...claims]) {

@@ -147,6 +147,24 @@ describeWithKeytool('4.4.x (IS 5.5.0) with Secure Vault: a plan run again after 
   });
 });
 
+describeWithKeytool('4.4.x (IS 5.5.0): a plan that names the vault\'s keystore for another function', () => {
+  it('tls on wso2carbon.jks, which Secure Vault encrypts with (primary, left in place): its value is read with that key and left alone', () => {
+    const home = copyHome('is-5.5.0');
+    cipherToolConfigure(home);
+    // As the cipher tool leaves it with the stock primary keystore: every value encrypted with wso2carbon.jks.
+    const path = join(home, CT);
+    writeFileSync(path, readFileSync(path, 'latin1').replace(/^(Server\.Service\.Connector\.keystorePass)=.*$/m, '$1=[wso2carbon]'), 'latin1');
+    runCipherTool(home, { file: join(home, SEC, 'wso2carbon.jks'), password: 'wso2carbon', alias: 'wso2carbon' });
+    const encrypted = readFileSync(path);
+    const plan = join(tmpDir('vault-tls'), 'plan.json');
+    writeFileSync(plan, JSON.stringify({ version: 1, keystores: { w: { path: `${SEC}/wso2carbon.jks`, password: { env: 'W' }, alias: 'wso2carbon' } }, functions: { tls: 'w' } }));
+    const r = runCli(['apply', '--plan', plan, home, '--yes', '--json'], { env: { W: 'wso2carbon' } });
+    expect({ code: r.code, stdout: r.code ? r.stdout : '' }).toEqual({ code: 0, stdout: '' });
+    expect(JSON.parse(r.stdout).changed).toBe(false);
+    expect(readFileSync(path).equals(encrypted)).toBe(true);
+  });
+});
+
 describeWithKeytool('toml era (IS 5.11.0) with $secret{} passwords: a plan run again after the cipher tool', () => {
   const TOML = 'repository/conf/deployment.toml';
   const PW = 'NewStore-pw1';
