@@ -172,6 +172,13 @@ function patchInternal(ctx: XmlEditContext, security: XmlElement, t: KeystoreTar
       function: 'internal',
       note: `inserted Security/InternalKeyStore (from templates/internal-keystore.xml) after line ${doc.lineOf(anchor.end)}`,
     });
+    // The block carries its passwords in clear; where the primary's are Secure Vault placeholders, say so.
+    const vaulted = ks && ['Password', 'KeyPassword'].map((n) => ks.children.find((c) => c.local === n)).find((c) => c && secretAliasOf(c));
+    if (vaulted) {
+      out.warnings.push(
+        `${file}: the Security/InternalKeyStore block added holds its Password and KeyPassword in clear, while the primary KeyStore's are in Secure Vault (${secretAliasOf(vaulted)}). To keep them out of the file too, give them aliases of their own (svns:secretAlias on the elements and lines in cipher-tool.properties) and run ciphertool.sh -Dconfigure.`,
+      );
+    }
   }
   patchCryptoService(ctx, out);
 }

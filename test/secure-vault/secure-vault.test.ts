@@ -289,3 +289,21 @@ describe('4.4.x: a Secure Vault alias shared with another setting (EI 6.2.0)', (
     expect(props(cs, CT)['Carbon.Security.KeyStore.Password']).toBe('[newks-pw]');
   });
 });
+
+describe('4.4.x: an InternalKeyStore block added to a carbon.xml whose passwords are in Secure Vault (IS 5.5.0)', () => {
+  const SAID = 'the Security/InternalKeyStore block added holds its Password and KeyPassword in clear, while the primary KeyStore\'s are in Secure Vault (Carbon.Security.KeyStore.Password)';
+  it('is said, with what to do to keep them out of the file', async () => {
+    const home = copyHome('is-5.5.0');
+    cipherToolConfigure(home);
+    const layout = detectHome(home);
+    const cs = plan(layout, await readHomeFiles(layout), { internal: target(home, 'int', 'repository/resources/security/int.jks', { password: 'IntPw33', keyPassword: 'IntPw33', alias: 'intkey' }) }, true);
+    expect(cs.warnings.join('\n')).toContain(`repository/conf/carbon.xml: ${SAID}`);
+  });
+
+  it('not where the primary\'s passwords are in clear (as shipped)', async () => {
+    const home = copyHome('is-5.5.0');
+    const layout = detectHome(home);
+    const cs = plan(layout, await readHomeFiles(layout), { internal: target(home, 'int', 'repository/resources/security/int.jks', { password: 'IntPw33', keyPassword: 'IntPw33', alias: 'intkey' }) }, true);
+    expect(cs.warnings.join('\n')).not.toContain('block added holds its Password');
+  });
+});
