@@ -12,6 +12,7 @@ import { runSetup } from '../../src/wizard/setup-flow';
 import { FIXTURES } from '../helpers/home';
 import { describeWithKeytool, genKeyPair, keytool, tmpDir } from '../helpers/keytool';
 import { copyConfTree, differences, snapshot } from './pty';
+import { cipherToolConfigure } from '../secure-vault/prepare';
 import { fakeIo, scriptedPrompter, type Step } from './scripted';
 
 const SEC = 'repository/resources/security';
@@ -437,5 +438,25 @@ describeWithKeytool('wizard flow', () => {
     expect(text).not.toContain('sign-key-pass');
     expect(JSON.parse(text).keystores.sign).toEqual({ path: `${SEC}/sign.jks`, type: 'JKS', password: { env: 'SIGN_PASS' }, alias: 'signkey', keyPassword: { env: 'SIGN_KEY_PASS' } });
     expect(r.stdout).toContain('read -rs SIGN_KEY_PASS && export SIGN_KEY_PASS');
+  });
+});
+
+describeWithKeytool('wizard flow on a home whose passwords are in Secure Vault', () => {
+  test('the closing check does not count settings it could not open as opened', async () => {
+    const dir = kernelHome(['tls.p12']);
+    for (const f of ['cipher-tool.properties', 'cipher-text.properties']) copyFileSync(join(FIXTURES, 'is-5.5.0', 'repository/conf/security', f), join(dir, 'repository/conf/security', f));
+    cipherToolConfigure(dir);
+    const r = await run(dir, [
+      ...tlsServing(['tls']),
+      // The truststore's password is in Secure Vault too: no import is offered.
+      { confirm: /Apply these changes/, answer: true },
+      { confirm: /Save these answers/, answer: false },
+    ]);
+    expect(r.error).toBeUndefined();
+    expect(r.code).toBe(0);
+    const line = r.stdout.split('\n').find((l) => l.startsWith('Verify: '))!;
+    expect(line).toMatch(/^Verify: (\d+) of (\d+) keystore settings open with the passwords and aliases the files now hold; (\d+) not checked, their passwords being in Secure Vault or the environment \(.*tls.*\)\.$/);
+    const [, opened, all, unchecked] = /^Verify: (\d+) of (\d+) .*; (\d+) not checked/.exec(line)!.map(Number);
+    expect(opened + unchecked).toBe(all);
   });
 });
