@@ -300,13 +300,15 @@ export function markAttributeVault<T extends CurrentSetting>(doc: XmlDocument, f
 
 /**
  * KeyStore-like blocks (carbon.xml, axis2.xml) whose KeyPassword child is a vault placeholder: the
- * readers report only the Password's alias, so the KeyPassword placeholder is dropped here.
+ * readers report only the Password's alias, so the KeyPassword placeholder is dropped here and its
+ * alias kept as keyPasswordSecretAlias.
  */
 export function dropKeyPasswordPlaceholders<T extends CurrentSetting>(doc: XmlDocument, settings: T[]): T[] {
   return settings.map((s) => {
     if (s.keyPassword === undefined) return s;
     const block = doc.elements.find((e) => doc.lineOf(e.start) === s.line && e.children.some((c) => c.local === 'KeyPassword'));
     const kp = block?.children.find((c) => c.local === 'KeyPassword');
-    return kp && secretAliasOf(kp) ? { ...s, keyPassword: undefined } : s;
+    const alias = kp && secretAliasOf(kp);
+    return alias ? { ...s, keyPassword: undefined, keyPasswordSecretAlias: alias } : s;
   });
 }

@@ -3,12 +3,13 @@
  * the files' bytes (as read now, or as a change set leaves them). Pure: the caller reads the files.
  * Used by verify, the wizard's first screen, and the planner's truststore check.
  */
+import { parse } from 'smol-toml';
 import { readAxis2 } from '../edit/axis2';
 import { CARBON_KEEP, readCarbonXml } from '../edit/carbon';
 import { readCatalina } from '../edit/catalina';
 import { readSecPolicy } from '../edit/sec-policy';
 import { readProperties } from '../edit/properties';
-import { cipherToolValues, isBracketed, markAttributeVault, parseCipherTool, sameConfigFile, type CipherToolMapping } from '../edit/secure-vault';
+import { cipherToolValues, dropKeyPasswordPlaceholders, isBracketed, markAttributeVault, parseCipherTool, sameConfigFile, type CipherToolMapping } from '../edit/secure-vault';
 import type { CurrentSetting } from '../edit/types';
 import { readTomlSettings } from '../changes/plan-toml';
 import { decodedText } from '../changes/decoded';
@@ -29,7 +30,8 @@ export function currentSettings(layout: HomeLayout, files: Map<string, Buffer>):
     const carbon = xml(f.carbon, CARBON_KEEP);
     if (carbon && f.carbon) {
       const c = readCarbonXml(carbon);
-      for (const s of [c.primary, c.internal, c.truststore]) if (s) out.push({ ...s, path: f.carbon });
+      // A KeyPassword that is a Secure Vault placeholder is not the key password (as the planner reads it).
+      for (const s of dropKeyPasswordPlaceholders(carbon, [c.primary, c.internal, c.truststore].filter((x): x is CurrentSetting => Boolean(x)))) out.push({ ...s, path: f.carbon });
     }
     // A Connector password that is a Secure Vault placeholder (keystorePass="password" and
     // svns:secretAlias, as the cipher tool leaves it) is not the password: marked as the planner does.
@@ -37,7 +39,7 @@ export function currentSettings(layout: HomeLayout, files: Map<string, Buffer>):
     if (cat && f.catalina) for (const s of markAttributeVault(cat, f.catalina, readCatalina(cat), cipherToolOf(layout, files))) out.push({ ...s, path: f.catalina });
     for (const rel of f.axis2) {
       const d = xml(rel);
-      if (d) for (const s of readAxis2(d)) out.push({ ...s, path: rel });
+      if (d) for (const s of dropKeyPasswordPlaceholders(d, readAxis2(d))) out.push({ ...s, path: rel });
     }
   }
   // sec.policy is read by the JVM, whichever file generates the others.
@@ -88,6 +90,28 @@ export function staleVaultValues(layout: HomeLayout, files: Map<string, Buffer>)
     }
   }
   return out;
+}
+
+/**
+ * The Secure Vault aliases that have a value (cipher-text.properties; on toml homes [secrets] of
+ * deployment.toml), and where they were looked for; null when deployment.toml does not parse.
+ */
+export function vaultAliases(layout: HomeLayout, files: Map<string, Buffer>): { file: string; aliases: Set<string> } | null {
+  if (layout.era === 'toml') {
+    const rel = layout.files.deploymentToml;
+    const bytes = rel ? files.get(rel) : undefined;
+    if (!rel || !bytes) return null;
+    try {
+      const secrets = (parse(decodedText(bytes, rel).text) as Record<string, unknown>).secrets;
+      return { file: `[secrets] of ${rel}`, aliases: new Set(secrets && typeof secrets === 'object' ? Object.keys(secrets) : []) };
+    } catch {
+      return null; // the settings' own reading reports a file that does not parse
+    }
+  }
+  const rel = layout.files.cipherText;
+  const bytes = rel ? files.get(rel) : undefined;
+  if (!rel || !bytes) return { file: `${layout.confDir}/security/cipher-text.properties, which does not exist`, aliases: new Set() };
+  return { file: rel, aliases: new Set(readProperties(decodedText(bytes, rel).text).map((p) => p.key)) };
 }
 
 /** `path:line`, or for a setting the file leaves to the product's default (line 0), `path (by default)`. */

@@ -307,3 +307,32 @@ describe('4.4.x: an InternalKeyStore block added to a carbon.xml whose passwords
     expect(cs.warnings.join('\n')).not.toContain('block added holds its Password');
   });
 });
+
+describe('verify on vaulted homes: what the server could not resolve, and what it need not', () => {
+  it('4.4.x: an alias with no value in cipher-text.properties is a FAIL that names it', async () => {
+    const home = copyHome('ei-6.2.0');
+    cipherToolConfigure(home, 'conf');
+    const ct = join(home, 'conf/security/cipher-text.properties');
+    writeFileSync(ct, readFileSync(ct, 'latin1').replace(/^Server\.Service\.Connector\.keystorePass=.*\n/m, ''), 'latin1');
+    const tls = (await verifyHome(detectHome(home))).find((l) => l.function === 'tls')!;
+    expect(tls).toMatchObject({ ok: false, message: 'its Secure Vault alias Server.Service.Connector.keystorePass has no value in conf/security/cipher-text.properties: the server cannot resolve this password' });
+  });
+
+  it('toml era: a $secret{} alias missing from [secrets] is a FAIL', async () => {
+    const home = copyHome('is-5.11.0');
+    const p = join(home, 'repository/conf/deployment.toml');
+    writeFileSync(p, tomlVault(readFileSync(p, 'utf8'), { 'keystore.primary|password': 'keystore_password' }).replace(/^keystore_password = .*\n/m, ''));
+    const primary = (await verifyHome(detectHome(home))).find((l) => l.function === 'primary')!;
+    expect(primary).toMatchObject({ ok: false, message: 'its Secure Vault alias keystore_password has no value in [secrets] of repository/conf/deployment.toml: the server cannot resolve this password' });
+  });
+
+  it('4.4.x: only the key password in the vault: the store is opened, the key password not taken from the placeholder', async () => {
+    const home = copyHome('ei-6.2.0');
+    const kp = "Axis2.Https.Listener.KeyStore.KeyPassword=conf/axis2/axis2.xml//axisconfig/transportReceiver[@name='https']/parameter[@name='keystore']/KeyStore/KeyPassword,false";
+    // Only that alias: the rest of cipher-tool.properties is left out of this home.
+    writeFileSync(join(home, 'conf/security/cipher-tool.properties'), '');
+    cipherToolConfigure(home, 'conf', [kp]);
+    const axis2 = (await verifyHome(detectHome(home))).find((l) => l.function === 'axis2' && l.path === 'conf/axis2/axis2.xml')!;
+    expect(axis2).toMatchObject({ ok: true, message: 'JKS opens with its password; key "wso2carbon" is there, its password is in Secure Vault (Axis2.Https.Listener.KeyStore.KeyPassword); not checked' });
+  });
+});

@@ -10,7 +10,7 @@ import { normalizeConfigPath } from '../../edit/paths';
 import { tomlKeyWarnings } from '../../changes/plan-toml';
 import { detectHome, type HomeLayout } from '../../home/layout';
 import { readHomeFiles } from '../../home/read-files';
-import { currentSettings, staleVaultValues, where } from '../../home/settings';
+import { currentSettings, staleVaultValues, vaultAliases, where } from '../../home/settings';
 import { TRUSTED_KEY_FUNCTIONS } from '../../plan/check-keystores';
 import type { KsFunction } from '../../changes/types';
 import type { Keystore } from '../../keystore/types';
@@ -58,6 +58,7 @@ export async function verifyHome(layout: HomeLayout, now = new Date()): Promise<
   // [secrets] holds `alias = "[clear]"` until the cipher tool encrypts it (readTomlSettings
   // resolves it). carbon.xml's element holds a placeholder, never the password.
   const clearFromSecrets = (s: { secretAlias?: string; password?: string }) => layout.era === 'toml' && s.secretAlias !== undefined && s.password !== undefined;
+  const vault = vaultAliases(layout, files);
   let trustStore: Keystore | null = null;
   if (trust?.location && trust.password && (!trust.secretAlias || clearFromSecrets(trust))) {
     try {
@@ -102,6 +103,9 @@ export async function verifyHome(layout: HomeLayout, now = new Date()): Promise<
         continue;
       }
       if (!existsSync(abs(s.location))) throw new Error(`${s.location} does not exist`);
+      // An alias with no value at all: the server cannot resolve the password and fails at start.
+      const missing = [s.secretAlias, s.keyPasswordSecretAlias].find((a) => a !== undefined && vault !== null && !vault.aliases.has(a));
+      if (missing) throw new Error(`its Secure Vault alias ${missing} has no value in ${vault!.file}: the server cannot resolve this password`);
       if (s.secretAlias && !clearFromSecrets(s)) {
         lines.push({ ...base, ok: true, message: `password is in Secure Vault (${s.secretAlias}); not checked` });
         continue;
