@@ -12,7 +12,7 @@ import { CARBON_KEEP, patchCarbonXml, readCarbonXml, secretAliasOf, type VaultSe
 import { patchCatalina, readCatalina } from '../edit/catalina';
 import { formatKeystorePath } from '../edit/paths';
 import { readProperties } from '../edit/properties';
-import { dropKeyPasswordPlaceholders, encryptedAliases, isBracketed, markAttributeVault, reencryptWarning, routeVaultAttributeEdits, staleBracketed, unreadableVaultNote } from '../edit/secure-vault';
+import { dropKeyPasswordPlaceholders, encryptedAliases, isBracketed, markAttributeVault, reencryptWarning, routeVaultAttributeEdits, staleBracketed, unreadableVaultNote, vaultCannotReadWarning } from '../edit/secure-vault';
 import { applyAlsoUpdate, type AlsoUpdateOptions } from './also-update';
 import { cipherTextBase, withVaultSecrets } from './cipher-text';
 import { changeSecPolicy, finish, targetNamed, INTERNAL_KEYSTORE_ADVICE, INTERNAL_KEYSTORE_CONSEQUENCES, sameKeystore, sameTarget } from './common';
@@ -235,6 +235,12 @@ export function planChanges(input: PlanInput): ChangeSet {
     // encrypted yet, and a settled one already decrypts with the keystore the vault moves to.
     const aliases = vaultChange ? encryptedAliases(ctText).filter((a) => !settled.has(a)) : [];
     if (vaultChange && aliases.length) warnings.push(reencryptWarning({ ...vaultChange, aliases, where: ctRel, fresh: [...fresh] }));
+    // With the vault's key in hand and the vault staying where it is: values it cannot read.
+    if (!vaultChange && vaultKeystore && input.readVault) {
+      const now = new Map(readProperties(ctText).map((p) => [p.key, p.value]));
+      const lost = encryptedAliases(ctText).filter((a) => !fresh.has(a) && !settled.has(a) && input.readVault!(now.get(a)!, vaultKeystore) === null);
+      if (lost.length) warnings.push(vaultCannotReadWarning(lost, ctRel, `${formatKeystorePath(vaultKeystore, 'carbonHome')} (alias ${vaultKeystore.alias})`));
+    }
     const replaced = files.flatMap((f) => f.changes.filter((c) => c.secret && c.from).map((c) => ({ file: f.path, setting: c.setting, from: c.from })));
     const stale = staleBracketed(ctText, cipherToolOf(input.layout, input.files), replaced).filter((a) => !fresh.has(a));
     if (stale.length) {

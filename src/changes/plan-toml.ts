@@ -27,7 +27,7 @@
 import { parse } from 'smol-toml';
 import { KsError } from '../errors';
 import { readCarbonXml } from '../edit/carbon';
-import { bracketed, isBracketed, reencryptWarning, unreadableVaultNote } from '../edit/secure-vault';
+import { bracketed, isBracketed, reencryptWarning, unreadableVaultNote, vaultCannotReadWarning } from '../edit/secure-vault';
 import { KEYSTORE_TABLES, unknownKeys, type KeystoreTable } from '../edit/toml/keys';
 import { findEntry, scanToml, type TomlDoc } from '../edit/toml/scan';
 import { isSecretRef } from '../edit/toml/secret-ref';
@@ -502,6 +502,12 @@ export function planToml(input: TomlPlanInput): ChangeSet {
     if (encrypted.length) {
       warnings.push(reencryptWarning({ from: describeKs(iBefore), to: describeKs(iAfter), aliases: encrypted, where: `[secrets] of ${rel}`, fresh: [...claims.keys()] }));
     }
+  } else if (vaultKeystore && input.readVault && secretsNow && typeof secretsNow === 'object') {
+    // With the vault's key in hand and the vault staying where it is: values it cannot read.
+    const lost = Object.entries(secretsNow as Raw)
+      .filter(([a, v]) => typeof v === 'string' && !isBracketed(v) && !claims.has(a) && !settled.has(a) && input.readVault!(v, vaultKeystore) === null)
+      .map(([a]) => a);
+    if (lost.length) warnings.push(vaultCannotReadWarning(lost, `[secrets] of ${rel}`, `${vaultKeystore.homeRelPath ?? vaultKeystore.absPath} (alias ${vaultKeystore.alias})`));
   }
   const tBefore = get(current, 'tls');
   const tAfter = get(after, 'tls');

@@ -260,6 +260,18 @@ export function unreadableVaultNote(aliases: readonly string[], file: string, in
   return `${aliases.join(', ')} ${why}, so this tool cannot tell whether ${it} already held the new password: written again; ${then}`;
 }
 
+/**
+ * Said of encrypted vault values the key Secure Vault uses after the plan does not decrypt (left
+ * encrypted with an older key, e.g. by a run that moved the vault): on every run that holds that key,
+ * not only the one that moved it.
+ */
+export function vaultCannotReadWarning(aliases: readonly string[], where: string, keystore: string): string {
+  return (
+    `Secure Vault: ${aliases.join(', ')} (in ${where}) ${aliases.length === 1 ? 'does' : 'do'} not decrypt with ${keystore}, the keystore Secure Vault uses after this plan (this tool tried its key). ` +
+    `If the cipher tool did not encrypt ${aliases.length === 1 ? 'it' : 'them'} with that key, the server cannot read ${aliases.length === 1 ? 'it' : 'them'} either: write each clear value back in brackets (alias=[value]) and run bin/ciphertool.sh -Dconfigure.`
+  );
+}
+
 /** The plain statement every run that moves the vault's keystore prints. */
 export function reencryptWarning(opts: { from: string; to: string; aliases: string[]; where: string; fresh: string[] }): string {
   const stale = opts.aliases.filter((a) => !opts.fresh.includes(a));
