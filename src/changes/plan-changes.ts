@@ -220,14 +220,26 @@ export function planChanges(input: PlanInput): ChangeSet {
     else notApplicable.push('secPolicy');
   }
 
+  const vaultChange = vaultKeystoreChange as { from: string; to: string } | null; // assigned inside the carbon.xml callback
+  secureVault(input, vault, vaultChange, files, warnings);
+
+  return { home: layout.home, files, warnings, secrets: [...secrets].filter((s) => s.length > 0), ...(notApplicable.length ? { notApplicable } : {}) };
+}
+
+/**
+ * Secure Vault's side of a plan on a carbon.xml home: the new passwords of vaulted settings into
+ * cipher-text.properties (unless the value there already decrypts to them), and what the admin must
+ * know about the rest of that file: values to re-encrypt when the vault's keystore moves, values its
+ * key cannot read, old passwords still in brackets.
+ */
+function secureVault(input: PlanInput, vault: VaultSecret[], vaultChange: { from: string; to: string } | null, files: FileChange[], warnings: string[]): void {
   if (vault.length) checkVaultAliases(input, vault);
   const vaultKeystore = vault.length ? vaultKeystoreAfter(input) : undefined;
   const { toWrite, settled, unreadable } = vaultToWrite(input, vault, vaultKeystore);
   if (toWrite.length) files.push(changeCipherText(input, toWrite, unreadable, vaultKeystore !== undefined, warnings));
   // Secure Vault encrypts with the same keystore (internal, else primary): every secret must be redone.
-  const ctRel = layout.files.cipherText;
+  const ctRel = input.layout.files.cipherText;
   const ctBytes = ctRel ? input.files.get(ctRel) : undefined;
-  const vaultChange = vaultKeystoreChange as { from: string; to: string } | null; // assigned inside the carbon.xml callback
   if (ctRel && ctBytes) {
     const ctText = decodedText(ctBytes, ctRel).text;
     const fresh = new Set(toWrite.map((v) => v.alias));
@@ -249,8 +261,6 @@ export function planChanges(input: PlanInput): ChangeSet {
       );
     }
   }
-
-  return { home: layout.home, files, warnings, secrets: [...secrets].filter((s) => s.length > 0), ...(notApplicable.length ? { notApplicable } : {}) };
 }
 
 /**
