@@ -233,9 +233,9 @@ export function planChanges(input: PlanInput): ChangeSet {
  * key cannot read, old passwords still in brackets.
  */
 function secureVault(input: PlanInput, vault: VaultSecret[], vaultChange: { from: string; to: string } | null, files: FileChange[], warnings: string[]): void {
-  if (vault.length) checkVaultAliases(input, vault);
   const vaultKeystore = vault.length ? vaultKeystoreAfter(input) : undefined;
-  const { toWrite, settled, unreadable } = vaultToWrite(input, vault, vaultKeystore);
+  const { toWrite, settled, unreadable, same } = vaultToWrite(input, vault, vaultKeystore);
+  if (vault.length) checkVaultAliases(input, vault, same, unreadable);
   if (toWrite.length) files.push(changeCipherText(input, toWrite, unreadable, vaultKeystore !== undefined, warnings));
   // Secure Vault encrypts with the same keystore (internal, else primary): every secret must be redone.
   const ctRel = input.layout.files.cipherText;
@@ -303,7 +303,7 @@ function vaultKeystoreAfter(input: PlanInput): KeystoreTarget | undefined {
  * its keystore with the wrong password once the cipher tool has run. The toml planner has the same
  * rule for [secrets].
  */
-function checkVaultAliases(input: PlanInput, vault: VaultSecret[]): void {
+function checkVaultAliases(input: PlanInput, vault: VaultSecret[], same: ReadonlySet<string>, unreadable: readonly string[]): void {
   const byAlias = new Map<string, VaultSecret[]>();
   for (const v of vault) byAlias.set(v.alias, [...(byAlias.get(v.alias) ?? []), v]);
   for (const [alias, list] of byAlias) {
@@ -324,11 +324,13 @@ function checkVaultAliases(input: PlanInput, vault: VaultSecret[]): void {
     for (const el of doc.elements) {
       const alias = secretAliasOf(el);
       const line = doc.lineOf(el.start);
-      if (alias && byAlias.get(alias)?.every((v) => v.file !== rel || v.line !== line)) others.push(`${rel}:${line} ${pathOf(el, true)} (${alias})`);
+      // An alias whose value stays the same (in brackets or decrypted) breaks nothing.
+      if (alias && !same.has(alias) && byAlias.get(alias)?.every((v) => v.file !== rel || v.line !== line)) others.push(`${rel}:${line} ${pathOf(el, true)} (${alias})`);
     }
   }
   if (others.length) {
-    throw new KsError('PLAN_INVALID', `a Secure Vault alias this plan gives a new password is also used by ${others.join(', ')}, which this plan does not change: the new password would break ${others.length === 1 ? 'it' : 'them'} once the cipher tool has run`, {
+    const blind = others.some((o) => unreadable.some((a) => o.endsWith(`(${a})`)));
+    throw new KsError('PLAN_INVALID', `a Secure Vault alias this plan gives a new password is also used by ${others.join(', ')}, which this plan does not change: the new password would break ${others.length === 1 ? 'it' : 'them'} once the cipher tool has run${blind ? " (this tool cannot read the alias's value now, encrypted with a key the plan does not hold, to tell whether the password changes)" : ''}`, {
       file: others[0].slice(0, others[0].indexOf(':')),
       hint: 'Give that setting a Secure Vault alias of its own (svns:secretAlias on the element, and a line for it in cipher-tool.properties) and run the cipher tool first, or add its function to the plan with the same keystore.',
     });
@@ -342,21 +344,24 @@ function checkVaultAliases(input: PlanInput, vault: VaultSecret[]): void {
  * written again, and its alias is named (`unreadable`); one that decrypts to another password is a
  * password change like any other.
  */
-function vaultToWrite(input: PlanInput, vault: VaultSecret[], keystore: KeystoreTarget | undefined): { toWrite: VaultSecret[]; settled: Set<string>; unreadable: string[] } {
+function vaultToWrite(input: PlanInput, vault: VaultSecret[], keystore: KeystoreTarget | undefined): { toWrite: VaultSecret[]; settled: Set<string>; unreadable: string[]; same: Set<string> } {
   const settled = new Set<string>();
   const unreadable: string[] = [];
+  /** Aliases whose value stays what it is (in brackets, or settled): no other setting on them can break. */
+  const same = new Set<string>();
   const rel = input.layout.files.cipherText;
   const bytes = rel ? input.files.get(rel) : undefined;
-  if (!rel || !bytes) return { toWrite: vault, settled, unreadable };
+  if (!rel || !bytes) return { toWrite: vault, settled, unreadable, same };
   const now = new Map(readProperties(decodedText(bytes, rel).text).map((p) => [p.key, p.value]));
   const toWrite = vault.filter((v) => {
     const cur = now.get(v.alias);
+    if (cur !== undefined && isBracketed(cur) && cur.trim().slice(1, -1) === v.value) same.add(v.alias);
     if (cur === undefined || isBracketed(cur)) return true;
     const clear = keystore ? (input.readVault?.(cur, keystore) ?? null) : null;
-    if (clear === v.value) settled.add(v.alias);
+    if (clear === v.value) (settled.add(v.alias), same.add(v.alias));
     else if (clear === null) unreadable.push(v.alias);
     return clear !== v.value;
   });
-  return { toWrite, settled, unreadable };
+  return { toWrite, settled, unreadable, same };
 }
 

@@ -412,8 +412,11 @@ export function planToml(input: TomlPlanInput): ChangeSet {
   const vaultKeystore = targets.internal ?? (internalOwn ? named('internal') : (targets.primary ?? named('primary')));
   const settled = new Set<string>();
   const unreadable = new Set<string>();
+  /** Aliases whose value stays what it is (in brackets, or settled): no other setting on them can break. */
+  const same = new Set<string>();
   for (const [alias, c] of [...claims]) {
     const cur = valueNow(alias);
+    if (typeof cur === 'string' && isBracketed(cur) && cur.trim().slice(1, -1) === c.value) same.add(alias);
     if (typeof cur !== 'string' || isBracketed(cur)) continue;
     const clear = vaultKeystore ? (input.readVault?.(cur, vaultKeystore) ?? null) : null;
     if (clear === c.value) {
@@ -422,9 +425,10 @@ export function planToml(input: TomlPlanInput): ChangeSet {
     } else if (clear === null) unreadable.add(alias);
   }
   for (const [alias, c] of claims) {
-    const others = (refs.get(alias) ?? []).filter((s) => !c.settings.includes(s));
+    const others = same.has(alias) ? [] : (refs.get(alias) ?? []).filter((s) => !c.settings.includes(s));
     if (others.length) {
-      throw new KsError('PLAN_INVALID', `the Secure Vault alias ${alias} is also used by ${others.join(', ')}, which this plan does not change: giving the alias the new password would break ${others.length > 1 ? 'them' : 'it'}`, {
+      const blind = unreadable.has(alias) ? " (this tool cannot read the alias's value now, encrypted with a key the plan does not hold, to tell whether the password changes)" : '';
+      throw new KsError('PLAN_INVALID', `the Secure Vault alias ${alias} is also used by ${others.join(', ')}, which this plan does not change: giving the alias the new password would break ${others.length > 1 ? 'them' : 'it'}${blind}`, {
         file: rel,
         hint: `Give ${c.settings.join(' and ')} an alias of its own under [secrets] (and run the cipher tool), or add the other function to the plan.`,
       });

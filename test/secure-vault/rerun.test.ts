@@ -29,8 +29,8 @@ function javaEncrypt(ks: { file: string; password: string; alias: string }, valu
 }
 
 /** The cipher tool on cipher-text.properties: every bracketed value encrypted with the keystore's key. */
-function runCipherTool(home: string, ks: { file: string; password: string; alias: string }, transformation = 'RSA'): void {
-  const path = join(home, CT);
+function runCipherTool(home: string, ks: { file: string; password: string; alias: string }, transformation = 'RSA', ct = CT): void {
+  const path = join(home, ct);
   const text = readFileSync(path, 'latin1');
   const clear = readProperties(text).filter((p) => /^\[.*\]$/.test(p.value));
   const out = javaEncrypt(ks, clear.map((p) => p.value.slice(1, -1)), transformation);
@@ -167,6 +167,35 @@ describeWithKeytool('4.4.x (IS 5.5.0): a plan that names the vault\'s keystore f
     expect({ code: r.code, stdout: r.code ? r.stdout : '' }).toEqual({ code: 0, stdout: '' });
     expect(JSON.parse(r.stdout).changed).toBe(false);
     expect(readFileSync(path).equals(encrypted)).toBe(true);
+  });
+});
+
+describeWithKeytool('4.4.x (EI 6.2.0): an alias shared with a setting the plan leaves alone, whose value does not change', () => {
+  it('a new primary keystore with the same password as now: accepted, the shared alias left as it is', () => {
+    const home = copyHome('ei-6.2.0');
+    const listener = "Axis2.Https.Listener.KeyStore.Password=conf/axis2/axis2.xml//axisconfig/transportReceiver[@name='https']/parameter[@name='keystore']/KeyStore/Password,false";
+    cipherToolConfigure(home, 'conf', [listener]);
+    const axis2 = join(home, 'conf/axis2/axis2.xml');
+    writeFileSync(axis2, readFileSync(axis2, 'latin1').replace('svns:secretAlias="Axis2.Https.Listener.KeyStore.Password"', 'svns:secretAlias="Carbon.Security.KeyStore.Password"'), 'latin1');
+    // The vault as the cipher tool leaves it with the stock keystore: the primary's password, encrypted.
+    const ct = 'conf/security/cipher-text.properties';
+    writeFileSync(join(home, ct), 'Carbon.Security.KeyStore.Password=[wso2carbon]\nCarbon.Security.KeyStore.KeyPassword=[wso2carbon]\n', 'latin1');
+    runCipherTool(home, { file: join(home, SEC, 'wso2carbon.jks'), password: 'wso2carbon', alias: 'wso2carbon' }, 'RSA', ct);
+    const encrypted = readFileSync(join(home, ct));
+    genKeyPair({ file: join(home, SEC, 'same.jks'), storeType: 'JKS', storePass: 'wso2carbon', alias: 'samekey' });
+    const plan = join(tmpDir('vault-same'), 'plan.json');
+    writeFileSync(
+      plan,
+      JSON.stringify({
+        version: 1,
+        keystores: { s: { path: `${SEC}/same.jks`, password: { env: 'S' }, alias: 'samekey' }, w: { path: `${SEC}/wso2carbon.jks`, password: { env: 'S' }, alias: 'wso2carbon' } },
+        functions: { primary: 's', internal: 'w' },
+      }),
+    );
+    const r = runCli(['apply', '--plan', plan, home, '--yes', '--json'], { env: { S: 'wso2carbon' } });
+    expect({ code: r.code, stdout: r.code ? r.stdout : '' }).toEqual({ code: 0, stdout: '' });
+    expect(readFileSync(join(home, ct)).equals(encrypted)).toBe(true);
+    expect(readFileSync(join(home, 'conf/carbon.xml'), 'latin1')).toContain('same.jks');
   });
 });
 
