@@ -299,8 +299,10 @@ const PASS_FIELD: Record<string, 'password' | 'keyPassword'> = {
  * password is the placeholder, not a password, so it is dropped and `secretAlias` set.
  */
 export function markAttributeVault<T extends CurrentSetting>(doc: XmlDocument, file: string, settings: T[], cipherTool: Map<string, CipherToolMapping>): T[] {
+  // Most files have no placeholder at all: then there is nothing to look for (and no line index to build).
+  if (!doc.source.includes('secretAlias')) return settings;
   return settings.map((s) => {
-    const el = doc.elements.find((e) => doc.lineOf(e.start) === s.line && e.attrs.some((a) => SECRET_ALIAS_ATTR.test(a.name)));
+    const el = doc.elements.find((e) => e.attrs.some((a) => SECRET_ALIAS_ATTR.test(a.name)) && doc.lineOf(e.start) === s.line);
     const v = el && vaultAttributeOf(el, file, cipherTool);
     if (!v) return s;
     const field = PASS_FIELD[v.attribute];
@@ -316,9 +318,10 @@ export function markAttributeVault<T extends CurrentSetting>(doc: XmlDocument, f
  * alias kept as keyPasswordSecretAlias.
  */
 export function dropKeyPasswordPlaceholders<T extends CurrentSetting>(doc: XmlDocument, settings: T[]): T[] {
+  if (!doc.source.includes('secretAlias')) return settings;
   return settings.map((s) => {
     if (s.keyPassword === undefined) return s;
-    const block = doc.elements.find((e) => doc.lineOf(e.start) === s.line && e.children.some((c) => c.local === 'KeyPassword'));
+    const block = doc.elements.find((e) => e.children.some((c) => c.local === 'KeyPassword') && doc.lineOf(e.start) === s.line);
     const kp = block?.children.find((c) => c.local === 'KeyPassword');
     const alias = kp && secretAliasOf(kp);
     return alias ? { ...s, keyPassword: undefined, keyPasswordSecretAlias: alias } : s;
