@@ -207,6 +207,18 @@ describe('toml era: $secret{} + [secrets]', () => {
     );
   });
 
+  it('accepts it when the alias keeps its value: a new keystore with the password it already holds (in brackets)', async () => {
+    const { home, layout, files } = await setup({ 'keystore.primary|password': 'keystore_password' });
+    const text = files
+      .get(TOML)!
+      .toString('utf8')
+      .replace('[truststore]\n', '[keystore.tls]\npassword = "$secret{keystore_password}"\n\n[truststore]\n')
+      .replace(/^keystore_password = .*$/m, `keystore_password = "[${NEW.replace(/"/g, '\\"')}]"`);
+    const ks = target(home, 'newks', 'repository/resources/security/new.jks', { password: NEW, keyPassword: NEW });
+    const cs = plan(layout, new Map([...files, [TOML, Buffer.from(text)]]), { primary: ks }, true);
+    expect((parse(cs.files[0].after.toString('utf8')) as { keystore: { primary: { file_name: string } } }).keystore.primary.file_name).toBe('new.jks');
+  });
+
   it('refuses "]" in a password that must go through [secrets]', async () => {
     const { home, layout, files } = await setup({ 'keystore.primary|password': 'keystore_password' });
     const ks = target(home, 'newks', 'repository/resources/security/new.jks', { password: 'x]y', keyPassword: 'x]y' });
