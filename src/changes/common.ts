@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { readAxis2 } from '../edit/axis2';
 import { patchSecPolicy, parsePolicy, readSecPolicy } from '../edit/sec-policy';
+import { isBracketed, unbracketed } from '../edit/secure-vault';
 import type { KeystoreTarget, SettingEdit } from '../edit/types';
 import type { HomeLayout } from '../home/layout';
 import { encodeText } from '../text/codec';
@@ -12,7 +13,7 @@ import { applyEdits, lineIndex } from '../text/patcher';
 import { parseXml } from '../xml/document';
 import { normalizeConfigPath } from '../edit/paths';
 import { decodedText } from './decoded';
-import type { FileChange, SettingChange } from './types';
+import type { FileChange, ReadVault, SettingChange } from './types';
 
 /** A file's change from its edits; the edited text must read back (`reparse` throws if not). */
 export function finish(rel: string, before: Buffer, text: string, encoding: 'utf8' | 'latin1', edits: SettingEdit[], reparse: (t: string) => unknown): { change: FileChange } {
@@ -50,6 +51,27 @@ export function httpsTransportsFollowTls(layout: HomeLayout, files: Map<string, 
       }
     })
   );
+}
+
+/**
+ * What a Secure Vault value holds now (as stored: `[clear]` or encrypted), against the password a
+ * plan would give its alias. The one rule both planners use:
+ * - 'same': that password, in brackets (not yet encrypted);
+ * - 'settled': encrypted, and the key of `keystore` (the one Secure Vault uses after the plan, when
+ *   the plan holds it) decrypts it to that password: left as it is;
+ * - 'unreadable': encrypted, and there is no such key or it cannot read it;
+ * - 'other': absent, or another password.
+ */
+export function vaultValueNow(stored: unknown, value: string, keystore: KeystoreTarget | undefined, readVault: ReadVault | undefined): 'same' | 'settled' | 'unreadable' | 'other' {
+  if (typeof stored !== 'string') return 'other';
+  if (isBracketed(stored)) return unbracketed(stored) === value ? 'same' : 'other';
+  const clear = keystore && readVault ? readVault(stored, keystore) : null;
+  return clear === value ? 'settled' : clear === null ? 'unreadable' : 'other';
+}
+
+/** The aliases of `stored` (alias → value as stored) whose value is encrypted and that `keystore`'s key cannot read. */
+export function unreadableByVault(stored: Iterable<[string, unknown]>, keystore: KeystoreTarget, readVault: ReadVault): string[] {
+  return [...stored].filter(([, v]) => typeof v === 'string' && !isBracketed(v) && readVault(v, keystore) === null).map(([alias]) => alias);
 }
 
 /** The same keystore file and alias (paths compared as the configs name them). */

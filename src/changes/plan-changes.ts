@@ -12,10 +12,10 @@ import { CARBON_KEEP, patchCarbonXml, readCarbonXml, secretAliasOf, type VaultSe
 import { patchCatalina, readCatalina } from '../edit/catalina';
 import { formatKeystorePath } from '../edit/paths';
 import { readProperties } from '../edit/properties';
-import { dropKeyPasswordPlaceholders, encryptedAliases, isBracketed, markAttributeVault, reencryptWarning, routeVaultAttributeEdits, staleBracketed, unreadableVaultNote, vaultCannotReadWarning } from '../edit/secure-vault';
+import { dropKeyPasswordPlaceholders, encryptedAliases, markAttributeVault, reencryptWarning, routeVaultAttributeEdits, staleBracketed, unreadableVaultNote, vaultCannotReadWarning } from '../edit/secure-vault';
 import { applyAlsoUpdate, type AlsoUpdateOptions } from './also-update';
 import { cipherTextBase, withVaultSecrets } from './cipher-text';
-import { changeSecPolicy, finish, targetNamed, INTERNAL_KEYSTORE_ADVICE, INTERNAL_KEYSTORE_CONSEQUENCES, sameKeystore, sameTarget } from './common';
+import { changeSecPolicy, finish, targetNamed, unreadableByVault, vaultValueNow, INTERNAL_KEYSTORE_ADVICE, INTERNAL_KEYSTORE_CONSEQUENCES, sameKeystore, sameTarget } from './common';
 
 export { INTERNAL_KEYSTORE_ADVICE, INTERNAL_KEYSTORE_CONSEQUENCES };
 import { planToml } from './plan-toml';
@@ -25,7 +25,7 @@ import type { XmlEditContext } from '../edit/xml-edit';
 import { managedFiles, type HomeLayout } from '../home/layout';
 import { decodedText } from './decoded';
 import { checkXml, parseXml, pathOf, type ParseXmlOptions } from '../xml/document';
-import type { ChangeSet, FileChange, KsFunction } from './types';
+import type { ChangeSet, FileChange, KsFunction, ReadVault } from './types';
 
 export type Targets = Partial<Record<KsFunction, KeystoreTarget>>;
 
@@ -43,7 +43,7 @@ export interface PlanInput {
    * the keystore Secure Vault uses after the plan: a value that decrypts with it to the password the
    * plan would write is left as it is, so a plan run again after the cipher tool changes nothing.
    */
-  readVault?: (encrypted: string, keystore: KeystoreTarget) => string | null;
+  readVault?: ReadVault;
 }
 
 function bytesOf(input: PlanInput, rel: string): Buffer {
@@ -233,33 +233,33 @@ export function planChanges(input: PlanInput): ChangeSet {
  * key cannot read, old passwords still in brackets.
  */
 function secureVault(input: PlanInput, vault: VaultSecret[], vaultChange: { from: string; to: string } | null, files: FileChange[], warnings: string[]): void {
-  const vaultKeystore = vault.length ? vaultKeystoreAfter(input) : undefined;
-  const { toWrite, settled, unreadable, same } = vaultToWrite(input, vault, vaultKeystore);
-  if (vault.length) checkVaultAliases(input, vault, same, unreadable);
-  if (toWrite.length) files.push(changeCipherText(input, toWrite, unreadable, vaultKeystore !== undefined, warnings));
-  // Secure Vault encrypts with the same keystore (internal, else primary): every secret must be redone.
+  // cipher-text.properties as it is now: alias → value as stored (`[clear]` or encrypted).
   const ctRel = input.layout.files.cipherText;
   const ctBytes = ctRel ? input.files.get(ctRel) : undefined;
-  if (ctRel && ctBytes) {
-    const ctText = decodedText(ctBytes, ctRel).text;
-    const fresh = new Set(toWrite.map((v) => v.alias));
-    // Only encrypted values become unreadable: a bracketed one is clear text the cipher tool has not
-    // encrypted yet, and a settled one already decrypts with the keystore the vault moves to.
-    const aliases = vaultChange ? encryptedAliases(ctText).filter((a) => !settled.has(a)) : [];
-    if (vaultChange && aliases.length) warnings.push(reencryptWarning({ ...vaultChange, aliases, where: ctRel, fresh: [...fresh] }));
-    // With the vault's key in hand and the vault staying where it is: values it cannot read.
-    if (!vaultChange && vaultKeystore && input.readVault) {
-      const now = new Map(readProperties(ctText).map((p) => [p.key, p.value]));
-      const lost = encryptedAliases(ctText).filter((a) => !fresh.has(a) && !settled.has(a) && input.readVault!(now.get(a)!, vaultKeystore) === null);
-      if (lost.length) warnings.push(vaultCannotReadWarning(lost, ctRel, `${formatKeystorePath(vaultKeystore, 'carbonHome')} (alias ${vaultKeystore.alias})`));
-    }
-    const replaced = files.flatMap((f) => f.changes.filter((c) => c.secret && c.from).map((c) => ({ file: f.path, setting: c.setting, from: c.from })));
-    const stale = staleBracketed(ctText, cipherToolOf(input.layout, input.files), replaced).filter((a) => !fresh.has(a));
-    if (stale.length) {
-      warnings.push(
-        `${ctRel} still holds the old password in brackets (not encrypted) for ${stale.join(', ')}. The server does not read them now, but bin/ciphertool.sh -Dconfigure would encrypt those old values and put their placeholders over the new passwords: before you run it, write the new passwords there (alias=[value]).`,
-      );
-    }
+  const ctText = ctRel && ctBytes ? decodedText(ctBytes, ctRel).text : null;
+  const stored = new Map(ctText === null ? [] : readProperties(ctText).map((p) => [p.key, p.value]));
+  const vaultKeystore = vault.length ? vaultKeystoreAfter(input) : undefined;
+  const { toWrite, settled, unreadable, same } = vaultToWrite(vault, stored, vaultKeystore, input.readVault);
+  if (vault.length) checkVaultAliases(input, vault, same, unreadable);
+  if (toWrite.length) files.push(changeCipherText(input, toWrite, unreadable, vaultKeystore !== undefined, warnings));
+  if (!ctRel || ctText === null) return;
+  const fresh = new Set(toWrite.map((v) => v.alias));
+  // Secure Vault encrypts with the same keystore (internal, else primary): every secret must be redone.
+  // Only encrypted values become unreadable: a bracketed one is clear text the cipher tool has not
+  // encrypted yet, and a settled one already decrypts with the keystore the vault moves to.
+  const aliases = vaultChange ? encryptedAliases(ctText).filter((a) => !settled.has(a)) : [];
+  if (vaultChange && aliases.length) warnings.push(reencryptWarning({ ...vaultChange, aliases, where: ctRel, fresh: [...fresh] }));
+  // With the vault's key in hand and the vault staying where it is: values it cannot read.
+  if (!vaultChange && vaultKeystore && input.readVault) {
+    const lost = unreadableByVault([...stored].filter(([a]) => !fresh.has(a) && !settled.has(a)), vaultKeystore, input.readVault);
+    if (lost.length) warnings.push(vaultCannotReadWarning(lost, ctRel, `${formatKeystorePath(vaultKeystore, 'carbonHome')} (alias ${vaultKeystore.alias})`));
+  }
+  const replaced = files.flatMap((f) => f.changes.filter((c) => c.secret && c.from).map((c) => ({ file: f.path, setting: c.setting, from: c.from })));
+  const stale = staleBracketed(ctText, cipherToolOf(input.layout, input.files), replaced).filter((a) => !fresh.has(a));
+  if (stale.length) {
+    warnings.push(
+      `${ctRel} still holds the old password in brackets (not encrypted) for ${stale.join(', ')}. The server does not read them now, but bin/ciphertool.sh -Dconfigure would encrypt those old values and put their placeholders over the new passwords: before you run it, write the new passwords there (alias=[value]).`,
+    );
   }
 }
 
@@ -338,29 +338,26 @@ function checkVaultAliases(input: PlanInput, vault: VaultSecret[], same: Readonl
 }
 
 /**
- * The vault secrets to write. Not those whose alias holds the same password already: in brackets, or
- * encrypted so that it decrypts to it with the key Secure Vault uses after the plan (`settled`). An
- * encrypted value that key cannot read (the plan does not hold it, or the cipher tool used another) is
- * written again, and its alias is named (`unreadable`); one that decrypts to another password is a
- * password change like any other.
+ * The vault secrets to write: not those whose alias already holds, encrypted, the password the plan
+ * gives it (vaultValueNow's 'settled'). `same`: aliases whose value stays what it is (settled, or the
+ * same in brackets), which no other setting on them can be hurt by. `unreadable`: encrypted values
+ * the vault's key cannot read, written again and named.
  */
-function vaultToWrite(input: PlanInput, vault: VaultSecret[], keystore: KeystoreTarget | undefined): { toWrite: VaultSecret[]; settled: Set<string>; unreadable: string[]; same: Set<string> } {
+function vaultToWrite(
+  vault: VaultSecret[],
+  stored: ReadonlyMap<string, string>,
+  keystore: KeystoreTarget | undefined,
+  readVault: ReadVault | undefined,
+): { toWrite: VaultSecret[]; settled: Set<string>; unreadable: string[]; same: Set<string> } {
   const settled = new Set<string>();
   const unreadable: string[] = [];
-  /** Aliases whose value stays what it is (in brackets, or settled): no other setting on them can break. */
   const same = new Set<string>();
-  const rel = input.layout.files.cipherText;
-  const bytes = rel ? input.files.get(rel) : undefined;
-  if (!rel || !bytes) return { toWrite: vault, settled, unreadable, same };
-  const now = new Map(readProperties(decodedText(bytes, rel).text).map((p) => [p.key, p.value]));
   const toWrite = vault.filter((v) => {
-    const cur = now.get(v.alias);
-    if (cur !== undefined && isBracketed(cur) && cur.trim().slice(1, -1) === v.value) same.add(v.alias);
-    if (cur === undefined || isBracketed(cur)) return true;
-    const clear = keystore ? (input.readVault?.(cur, keystore) ?? null) : null;
-    if (clear === v.value) (settled.add(v.alias), same.add(v.alias));
-    else if (clear === null) unreadable.push(v.alias);
-    return clear !== v.value;
+    const now = vaultValueNow(stored.get(v.alias), v.value, keystore, readVault);
+    if (now === 'same' || now === 'settled') same.add(v.alias);
+    if (now === 'settled') settled.add(v.alias);
+    if (now === 'unreadable') unreadable.push(v.alias);
+    return now !== 'settled';
   });
   return { toWrite, settled, unreadable, same };
 }

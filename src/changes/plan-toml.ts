@@ -37,9 +37,9 @@ import type { HomeLayout } from '../home/layout';
 import { encodeText } from '../text/codec';
 import { applyEdits, type TextEdit } from '../text/patcher';
 import { parseXml } from '../xml/document';
-import { changeSecPolicy, httpsTransportsFollowTls, targetNamed, INTERNAL_KEYSTORE_ADVICE, INTERNAL_KEYSTORE_CONSEQUENCES, sameKeystore, sameTarget } from './common';
+import { changeSecPolicy, httpsTransportsFollowTls, targetNamed, unreadableByVault, vaultValueNow, INTERNAL_KEYSTORE_ADVICE, INTERNAL_KEYSTORE_CONSEQUENCES, sameKeystore, sameTarget } from './common';
 import { decodedText } from './decoded';
-import type { ChangeSet, FileChange, KsFunction, SettingChange } from './types';
+import type { ChangeSet, FileChange, KsFunction, ReadVault, SettingChange } from './types';
 
 /** Structural copy of plan-changes' PlanInput (importing it would make the two modules import each other). */
 export interface TomlPlanInput {
@@ -47,7 +47,7 @@ export interface TomlPlanInput {
   files: Map<string, Buffer>;
   targets: Partial<Record<'primary' | 'internal' | 'tls' | 'axis2' | 'secPolicy' | 'truststore', KeystoreTarget>>;
   confirmInternalKeystoreChange?: boolean;
-  readVault?: (encrypted: string, keystore: KeystoreTarget) => string | null;
+  readVault?: ReadVault;
 }
 
 export type TomlFunction = 'primary' | 'internal' | 'tls' | 'truststore';
@@ -415,14 +415,10 @@ export function planToml(input: TomlPlanInput): ChangeSet {
   /** Aliases whose value stays what it is (in brackets, or settled): no other setting on them can break. */
   const same = new Set<string>();
   for (const [alias, c] of [...claims]) {
-    const cur = valueNow(alias);
-    if (typeof cur === 'string' && isBracketed(cur) && cur.trim().slice(1, -1) === c.value) same.add(alias);
-    if (typeof cur !== 'string' || isBracketed(cur)) continue;
-    const clear = vaultKeystore ? (input.readVault?.(cur, vaultKeystore) ?? null) : null;
-    if (clear === c.value) {
-      claims.delete(alias);
-      settled.add(alias);
-    } else if (clear === null) unreadable.add(alias);
+    const now = vaultValueNow(valueNow(alias), c.value, vaultKeystore, input.readVault);
+    if (now === 'same' || now === 'settled') same.add(alias);
+    if (now === 'settled') (claims.delete(alias), settled.add(alias));
+    if (now === 'unreadable') unreadable.add(alias);
   }
   for (const [alias, c] of claims) {
     const others = same.has(alias) ? [] : (refs.get(alias) ?? []).filter((s) => !c.settings.includes(s));
@@ -499,18 +495,15 @@ export function planToml(input: TomlPlanInput): ChangeSet {
       );
     }
     warnings.push(`internal data encryption moves from ${describeKs(iBefore)} to ${describeKs(iAfter)}: data already encrypted with the old key must be re-encrypted (WSO2 data migration / cipher tool)`);
-    const secretsTable = lookup(obj, 'secrets') as Raw | undefined;
     // Only encrypted values become unreadable: `alias = "[clear]"` is not encrypted yet.
     // A settled one already decrypts with the keystore the vault moves to.
-    const encrypted = secretsTable && typeof secretsTable === 'object' ? Object.keys(secretsTable).filter((k) => !isBracketed(String(secretsTable[k])) && !settled.has(k)) : [];
+    const encrypted = secretsNow && typeof secretsNow === 'object' ? Object.keys(secretsNow).filter((k) => !isBracketed(String((secretsNow as Raw)[k])) && !settled.has(k)) : [];
     if (encrypted.length) {
       warnings.push(reencryptWarning({ from: describeKs(iBefore), to: describeKs(iAfter), aliases: encrypted, where: `[secrets] of ${rel}`, fresh: [...claims.keys()] }));
     }
   } else if (vaultKeystore && input.readVault && secretsNow && typeof secretsNow === 'object') {
     // With the vault's key in hand and the vault staying where it is: values it cannot read.
-    const lost = Object.entries(secretsNow as Raw)
-      .filter(([a, v]) => typeof v === 'string' && !isBracketed(v) && !claims.has(a) && !settled.has(a) && input.readVault!(v, vaultKeystore) === null)
-      .map(([a]) => a);
+    const lost = unreadableByVault(Object.entries(secretsNow as Raw).filter(([a]) => !claims.has(a) && !settled.has(a)), vaultKeystore, input.readVault);
     if (lost.length) warnings.push(vaultCannotReadWarning(lost, `[secrets] of ${rel}`, `${vaultKeystore.homeRelPath ?? vaultKeystore.absPath} (alias ${vaultKeystore.alias})`));
   }
   const tBefore = get(current, 'tls');

@@ -58,3 +58,9 @@ export interface ChangeSet {
   /** Secrets that appear in the plan: output layers mask every occurrence of these. */
   secrets: string[];
 }
+
+/**
+ * An encrypted Secure Vault value decrypted with the private key of `keystore`, one of the plan's;
+ * null when it cannot be. The I/O layer holds the keys (checkPlanKeystores); the planners only ask.
+ */
+export type ReadVault = (encrypted: string, keystore: { absPath: string; alias?: string }) => string | null;

@@ -51,6 +51,9 @@ export function parseCipherTool(text: string): Map<string, CipherToolMapping> {
 /** A value the cipher tool has not encrypted yet: clear text in brackets (it encrypts those in place). */
 export const isBracketed = (value: string): boolean => /^\[[^\]]*\]$/.test(value.trim());
 
+/** The clear value inside a bracketed one (`[pw]` → `pw`), as the cipher tool reads it. */
+export const unbracketed = (value: string): string => value.trim().slice(1, -1);
+
 /** Aliases in cipher-text.properties whose value is encrypted (not `[clear text]`), in file order. */
 export function encryptedAliases(text: string): string[] {
   return readProperties(text)
@@ -69,7 +72,7 @@ export function staleBracketed(text: string, cipherTool: Map<string, CipherToolM
   return readProperties(text)
     .filter((p) => {
       const m = cipherTool.get(p.key);
-      const clear = p.value.trim().slice(1, -1);
+      const clear = unbracketed(p.value);
       return isBracketed(p.value) && m && replaced.some((r) => r.from === clear && sameConfigFile(m.file, r.file) && tail(r.setting) === tail(m.xpath, m.attribute));
     })
     .map((p) => p.key);

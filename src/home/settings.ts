@@ -9,7 +9,7 @@ import { CARBON_KEEP, readCarbonXml } from '../edit/carbon';
 import { readCatalina } from '../edit/catalina';
 import { readSecPolicy } from '../edit/sec-policy';
 import { readProperties } from '../edit/properties';
-import { cipherToolValues, dropKeyPasswordPlaceholders, isBracketed, markAttributeVault, parseCipherTool, sameConfigFile, type CipherToolMapping } from '../edit/secure-vault';
+import { cipherToolValues, dropKeyPasswordPlaceholders, isBracketed, markAttributeVault, parseCipherTool, sameConfigFile, unbracketed, type CipherToolMapping } from '../edit/secure-vault';
 import type { CurrentSetting } from '../edit/types';
 import { readTomlSettings } from '../changes/plan-toml';
 import { decodedText } from '../changes/decoded';
@@ -73,7 +73,7 @@ export function staleVaultValues(layout: HomeLayout, files: Map<string, Buffer>)
   for (const p of readProperties(decodedText(bytes, ct).text)) {
     const m = cipherTool.get(p.key);
     if (!m || !isBracketed(p.value)) continue;
-    const clear = p.value.trim().slice(1, -1);
+    const clear = unbracketed(p.value);
     const rel = managedFiles(layout).find((r) => sameConfigFile(m.file, r) && /\.xml$/i.test(r));
     if (!rel) continue;
     let doc;

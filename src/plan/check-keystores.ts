@@ -5,7 +5,7 @@
  */
 import { isAbsolute } from 'node:path';
 import { KsError, isKsError } from '../errors';
-import type { FileChange, KsFunction } from '../changes/types';
+import type { FileChange, KsFunction, ReadVault } from '../changes/types';
 import type { CertInfo, Keystore } from '../keystore/types';
 import type { ResolvedKeystore } from './targets';
 import { decryptVaultValue } from '../edit/secure-vault';
@@ -28,7 +28,7 @@ export interface KeystoreCheck {
   /** The truststore with the missing certificates added (only with importCert). */
   truststoreChange?: FileChange;
   /** An encrypted Secure Vault value decrypted with the key of one of the plan's keystores, or null (the planner's readVault). */
-  readVault: (encrypted: string, keystore: { absPath: string; alias?: string }) => string | null;
+  readVault: ReadVault;
 }
 
 export interface TruststoreRef {
@@ -166,7 +166,7 @@ export function checkPlanKeystores(
   }
 
   // A key is recovered only if the planner asks (a home with encrypted Secure Vault values), and once.
-  const readVault = (encrypted: string, keystore: { absPath: string; alias?: string }): string | null => {
+  const readVault: ReadVault = (encrypted, keystore) => {
     const k = planKeys.find((x) => x.absPath === keystore.absPath && (keystore.alias === undefined || x.alias.toLowerCase() === keystore.alias.toLowerCase()));
     if (!k) return null;
     if (k.der === undefined) k.der = ks.privateKeyOf(k.store, k.bytes, k);
