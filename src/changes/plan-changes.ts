@@ -316,22 +316,25 @@ function checkVaultAliases(input: PlanInput, vault: VaultSecret[], same: Readonl
       });
     }
   }
-  const others: string[] = [];
+  // An alias whose value stays the same (in brackets or decrypted) breaks nothing.
+  const changing = (alias: string | undefined) => alias !== undefined && byAlias.has(alias) && !same.has(alias);
+  const others: Array<{ rel: string; line: number; setting: string; alias: string }> = [];
   for (const rel of managedFiles(input.layout).filter((r) => /\.xml$/i.test(r))) {
     const bytes = input.files.get(rel);
     if (!bytes) continue;
     const doc = parseXml(decodedText(bytes, rel).text, rel);
     for (const el of doc.elements) {
       const alias = secretAliasOf(el);
+      if (!changing(alias)) continue;
       const line = doc.lineOf(el.start);
-      // An alias whose value stays the same (in brackets or decrypted) breaks nothing.
-      if (alias && !same.has(alias) && byAlias.get(alias)?.every((v) => v.file !== rel || v.line !== line)) others.push(`${rel}:${line} ${pathOf(el, true)} (${alias})`);
+      if (byAlias.get(alias!)!.every((v) => v.file !== rel || v.line !== line)) others.push({ rel, line, setting: pathOf(el, true), alias: alias! });
     }
   }
   if (others.length) {
-    const blind = others.some((o) => unreadable.some((a) => o.endsWith(`(${a})`)));
-    throw new KsError('PLAN_INVALID', `a Secure Vault alias this plan gives a new password is also used by ${others.join(', ')}, which this plan does not change: the new password would break ${others.length === 1 ? 'it' : 'them'} once the cipher tool has run${blind ? " (this tool cannot read the alias's value now, encrypted with a key the plan does not hold, to tell whether the password changes)" : ''}`, {
-      file: others[0].slice(0, others[0].indexOf(':')),
+    const named = others.map((o) => `${o.rel}:${o.line} ${o.setting} (${o.alias})`).join(', ');
+    const blind = others.some((o) => unreadable.includes(o.alias));
+    throw new KsError('PLAN_INVALID', `a Secure Vault alias this plan gives a new password is also used by ${named}, which this plan does not change: the new password would break ${others.length === 1 ? 'it' : 'them'} once the cipher tool has run${blind ? " (this tool cannot read the alias's value now, encrypted with a key the plan does not hold, to tell whether the password changes)" : ''}`, {
+      file: others[0].rel,
       hint: 'Give that setting a Secure Vault alias of its own (svns:secretAlias on the element, and a line for it in cipher-tool.properties) and run the cipher tool first, or add its function to the plan with the same keystore.',
     });
   }

@@ -150,10 +150,10 @@ export function checkPlanKeystores(
       // (r.keyPassword: the store password when the plan leaves it out). The served key opened above.
       const served = alias.toLowerCase();
       const rest = keys.filter((k) => k.alias.toLowerCase() !== served).map((k) => k.alias);
-      const others = ks.keysNotOpeningWith(store, bytes, rest, r.password, r.keyPassword).map((alias) => ({ alias }));
+      const others = ks.keysNotOpeningWith(store, bytes, rest, r.password, r.keyPassword);
       if (others.length) {
         warnings.push(
-          `keystore "${name}" (for ${https.join(', ')}): ${ks.nameAliases(others.map((k) => k.alias))} ${others.length === 1 ? 'does' : 'do'} not open with the key password of "${alias}". ` +
+          `keystore "${name}" (for ${https.join(', ')}): ${ks.nameAliases(others)} ${others.length === 1 ? 'does' : 'do'} not open with the key password of "${alias}". ` +
             `Java's SunX509 key manager (Tomcat in 4.4.x products, the https transports) loads every key of the file with that one password and fails with "Cannot recover key": ` +
             `give them the same password (keytool -keypasswd), or use a keystore holding just "${alias}".`,
         );

@@ -102,8 +102,9 @@ export async function buildChangeSet(
   const keystores = keystoreReader();
   const resolved = resolveKeystores(plan, layout.home, env, keystores.resolve);
   const files = await readHomeFiles(layout);
+  const trust = truststoreRef(layout, files, plan, resolved);
   const check = checkPlanKeystores(plan, resolved, keystores.read, {
-    truststore: truststoreRef(layout, files, plan, resolved),
+    truststore: trust,
     importCert: opts.importCert,
     home: layout.home,
     axis2FollowsTls: httpsTransportsFollowTls(layout, files),
@@ -124,7 +125,7 @@ export async function buildChangeSet(
   if (plan.functions.truststore) {
     // The truststore as the plan check opened it, unless --import-cert changed its bytes since.
     const opened = check.truststoreChange ? undefined : check.trustStore;
-    cs.warnings.push(...trustOfKeysInService(layout, files, cs, truststoreRef(layout, files, plan, resolved)!, keystores.read, check.trustChecked, opened));
+    cs.warnings.push(...trustOfKeysInService(layout, files, cs, trust!, keystores.read, check.trustChecked, opened));
   }
   return cs;
 }
