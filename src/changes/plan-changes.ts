@@ -12,7 +12,7 @@ import { CARBON_KEEP, patchCarbonXml, readCarbonXml, secretAliasOf, type VaultSe
 import { patchCatalina, readCatalina } from '../edit/catalina';
 import { formatKeystorePath } from '../edit/paths';
 import { readProperties } from '../edit/properties';
-import { dropKeyPasswordPlaceholders, encryptedAliases, markAttributeVault, reencryptWarning, routeVaultAttributeEdits, staleBracketed, unreadableVaultNote, vaultCannotReadWarning } from '../edit/secure-vault';
+import { encryptedAliases, markAttributeVault, reencryptWarning, routeVaultAttributeEdits, staleBracketed, unreadableVaultNote, vaultCannotReadWarning } from '../edit/secure-vault';
 import { applyAlsoUpdate, type AlsoUpdateOptions } from './also-update';
 import { cipherTextBase, withVaultSecrets } from './cipher-text';
 import { changeSecPolicy, finish, targetNamed, unreadableByVault, vaultValueNow, INTERNAL_KEYSTORE_ADVICE, INTERNAL_KEYSTORE_CONSEQUENCES, sameKeystore, sameTarget } from './common';
@@ -149,7 +149,7 @@ export function planChanges(input: PlanInput): ChangeSet {
       secrets,
       (ctx) => {
         const c = readCarbonXml(ctx.doc);
-        return dropKeyPasswordPlaceholders(ctx.doc, [c.primary, c.internal, c.truststore].filter((x): x is CurrentSetting => Boolean(x)));
+        return [c.primary, c.internal, c.truststore].filter((x): x is CurrentSetting => Boolean(x));
       },
       CARBON_KEEP,
     );
@@ -203,7 +203,7 @@ export function planChanges(input: PlanInput): ChangeSet {
       const relevant = current.some((c) => (c.function === 'axis2' && targets.axis2) || (c.function === 'truststore' && targets.truststore));
       if (!relevant) continue;
       if (current.some((c) => c.function === 'axis2')) any = true;
-      const r = changeXmlFile(input, rel, (ctx) => patchAxis2(ctx, { axis2: targets.axis2, truststore: targets.truststore }), secrets, (ctx) => dropKeyPasswordPlaceholders(ctx.doc, readAxis2(ctx.doc)));
+      const r = changeXmlFile(input, rel, (ctx) => patchAxis2(ctx, { axis2: targets.axis2, truststore: targets.truststore }), secrets, (ctx) => readAxis2(ctx.doc));
       files.push(r.change);
       warnings.push(...r.warnings);
       vault.push(...r.vaultSecrets);

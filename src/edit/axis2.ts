@@ -5,7 +5,7 @@
  * kernel) are not elements and are never touched. Paths are relative to HOME, as the file writes them.
  */
 import { attr, childrenNamed, type XmlDocument, type XmlElement } from '../xml/document';
-import { patchKeystoreBlock, secretAliasOf, type XmlPatchResult } from './carbon';
+import { patchKeystoreBlock, readKeystoreBlock, type XmlPatchResult } from './carbon';
 import { formatKeystorePath } from './paths';
 import type { CurrentSetting, KeystoreTarget } from './types';
 import type { XmlEditContext } from './xml-edit';
@@ -76,18 +76,7 @@ export function readAxis2(doc: XmlDocument): CurrentSetting[] {
       [t.keystore, 'axis2', 'keystore'],
       [t.truststore, 'truststore', 'truststore'],
     ] as const) {
-      if (!el) continue;
-      const c = (n: string) => childrenNamed(el, n)[0];
-      out.push({
-        function: fn,
-        owner: `${t.label}/${what}`,
-        location: c('Location')?.text.trim(),
-        type: c('Type')?.text.trim(),
-        password: c('Password')?.text,
-        keyPassword: c('KeyPassword')?.text,
-        line: doc.lineOf(el.start),
-        secretAlias: c('Password') ? secretAliasOf(c('Password')) : undefined,
-      });
+      if (el) out.push(readKeystoreBlock(doc, el, fn, `${t.label}/${what}`));
     }
   }
   return out;

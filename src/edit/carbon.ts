@@ -284,19 +284,28 @@ function patchCryptoService(ctx: XmlEditContext, out: XmlPatchResult): void {
   }
 }
 
-function readBlock(doc: XmlDocument, el: XmlElement, fn: CurrentSetting['function'], owner: string): CurrentSetting {
-  const text = (n: string) => childrenNamed(el, n)[0];
-  const pw = text('Password');
+/**
+ * A KeyStore-like block (carbon.xml's KeyStore, InternalKeyStore, TrustStore; axis2's transport
+ * keystore and truststore): Location, Type, Password, KeyAlias, KeyPassword. A Password that is a
+ * Secure Vault placeholder keeps its text with `secretAlias` set; a KeyPassword that is one is not a
+ * key password at all, so it is left out and its alias kept (`keyPasswordSecretAlias`).
+ */
+export function readKeystoreBlock(doc: XmlDocument, el: XmlElement, fn: CurrentSetting['function'], owner: string): CurrentSetting {
+  const child = (n: string) => childrenNamed(el, n)[0];
+  const pw = child('Password');
+  const kp = child('KeyPassword');
+  const kpAlias = kp && secretAliasOf(kp);
   return {
     function: fn,
     owner,
-    location: text('Location')?.text.trim(),
-    type: text('Type')?.text.trim(),
+    location: child('Location')?.text.trim(),
+    type: child('Type')?.text.trim(),
     password: pw?.text,
-    alias: text('KeyAlias')?.text.trim(),
-    keyPassword: text('KeyPassword')?.text,
+    alias: child('KeyAlias')?.text.trim(),
+    keyPassword: kpAlias ? undefined : kp?.text,
     line: doc.lineOf(el.start),
     secretAlias: pw ? secretAliasOf(pw) : undefined,
+    ...(kpAlias ? { keyPasswordSecretAlias: kpAlias } : {}),
   };
 }
 
@@ -307,9 +316,9 @@ export function readCarbonXml(doc: XmlDocument): { primary?: CurrentSetting; int
   const ts = select(doc, 'Server/Security/TrustStore')[0];
   const cs = select(doc, 'Server/CryptoService')[0];
   return {
-    primary: ks && readBlock(doc, ks, 'primary', 'Security/KeyStore'),
-    internal: iks && readBlock(doc, iks, 'internal', 'Security/InternalKeyStore'),
-    truststore: ts && readBlock(doc, ts, 'truststore', 'Security/TrustStore'),
+    primary: ks && readKeystoreBlock(doc, ks, 'primary', 'Security/KeyStore'),
+    internal: iks && readKeystoreBlock(doc, iks, 'internal', 'Security/InternalKeyStore'),
+    truststore: ts && readKeystoreBlock(doc, ts, 'truststore', 'Security/TrustStore'),
     cryptoService: Boolean(cs && childrenNamed(cs, 'Enabled')[0]?.text.trim() === 'true'),
   };
 }

@@ -314,19 +314,3 @@ export function markAttributeVault<T extends CurrentSetting>(doc: XmlDocument, f
     return { ...s, [field]: undefined, ...(field === 'password' ? { secretAlias: v.alias } : {}) };
   });
 }
-
-/**
- * KeyStore-like blocks (carbon.xml, axis2.xml) whose KeyPassword child is a vault placeholder: the
- * readers report only the Password's alias, so the KeyPassword placeholder is dropped here and its
- * alias kept as keyPasswordSecretAlias.
- */
-export function dropKeyPasswordPlaceholders<T extends CurrentSetting>(doc: XmlDocument, settings: T[]): T[] {
-  if (!doc.source.includes('secretAlias')) return settings;
-  return settings.map((s) => {
-    if (s.keyPassword === undefined) return s;
-    const block = doc.elements.find((e) => e.children.some((c) => c.local === 'KeyPassword') && doc.lineOf(e.start) === s.line);
-    const kp = block?.children.find((c) => c.local === 'KeyPassword');
-    const alias = kp && secretAliasOf(kp);
-    return alias ? { ...s, keyPassword: undefined, keyPasswordSecretAlias: alias } : s;
-  });
-}

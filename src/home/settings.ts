@@ -9,7 +9,7 @@ import { CARBON_KEEP, readCarbonXml } from '../edit/carbon';
 import { readCatalina } from '../edit/catalina';
 import { readSecPolicy } from '../edit/sec-policy';
 import { readProperties } from '../edit/properties';
-import { cipherToolValues, dropKeyPasswordPlaceholders, isBracketed, markAttributeVault, parseCipherTool, sameConfigFile, unbracketed, type CipherToolMapping } from '../edit/secure-vault';
+import { cipherToolValues, isBracketed, markAttributeVault, parseCipherTool, sameConfigFile, unbracketed, type CipherToolMapping } from '../edit/secure-vault';
 import type { CurrentSetting } from '../edit/types';
 import { readTomlSettings } from '../changes/plan-toml';
 import { decodedText } from '../changes/decoded';
@@ -30,8 +30,7 @@ export function currentSettings(layout: HomeLayout, files: Map<string, Buffer>):
     const carbon = xml(f.carbon, CARBON_KEEP);
     if (carbon && f.carbon) {
       const c = readCarbonXml(carbon);
-      // A KeyPassword that is a Secure Vault placeholder is not the key password (as the planner reads it).
-      for (const s of dropKeyPasswordPlaceholders(carbon, [c.primary, c.internal, c.truststore].filter((x): x is CurrentSetting => Boolean(x)))) out.push({ ...s, path: f.carbon });
+      for (const s of [c.primary, c.internal, c.truststore]) if (s) out.push({ ...s, path: f.carbon });
     }
     // A Connector password that is a Secure Vault placeholder (keystorePass="password" and
     // svns:secretAlias, as the cipher tool leaves it) is not the password: marked as the planner does.
@@ -39,7 +38,7 @@ export function currentSettings(layout: HomeLayout, files: Map<string, Buffer>):
     if (cat && f.catalina) for (const s of markAttributeVault(cat, f.catalina, readCatalina(cat), cipherToolOf(layout, files))) out.push({ ...s, path: f.catalina });
     for (const rel of f.axis2) {
       const d = xml(rel);
-      if (d) for (const s of dropKeyPasswordPlaceholders(d, readAxis2(d))) out.push({ ...s, path: rel });
+      if (d) for (const s of readAxis2(d)) out.push({ ...s, path: rel });
     }
   }
   // sec.policy is read by the JVM, whichever file generates the others.
