@@ -71,3 +71,17 @@ export function tomlVault(text: string, refs: Record<string, string>, extraSecre
   const eol = out.endsWith('\n') ? '' : '\n';
   return `${out}${eol}\n[secrets]\n${aliases.map((a) => `${a} = "${randomBytes(64).toString('base64')}"`).join('\n')}\n`;
 }
+
+/**
+ * EI 6.2.0 after `ciphertool.sh -Dconfigure`, with the axis2 https listener's Password under Secure
+ * Vault too and pointed (by the admin) at the primary keystore's alias, Carbon.Security.KeyStore.Password.
+ */
+export function vaultWithSharedListenerAlias(home: string): void {
+  const listener = "Axis2.Https.Listener.KeyStore.Password=conf/axis2/axis2.xml//axisconfig/transportReceiver[@name='https']/parameter[@name='keystore']/KeyStore/Password,false";
+  cipherToolConfigure(home, 'conf', [listener]);
+  const axis2 = join(home, 'conf/axis2/axis2.xml');
+  const text = readFileSync(axis2, 'latin1');
+  const own = 'svns:secretAlias="Axis2.Https.Listener.KeyStore.Password"';
+  if (!text.includes(own)) throw new Error('the listener got no placeholder');
+  writeFileSync(axis2, text.replace(own, 'svns:secretAlias="Carbon.Security.KeyStore.Password"'), 'latin1');
+}

@@ -9,9 +9,10 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readProperties } from '../../src/edit/properties';
+import { isBracketed, unbracketed } from '../../src/edit/secure-vault';
 import { copyHome, ensureBuilt, runCli } from '../helpers/home';
 import { describeWithKeytool, genKeyPair, keytool, tmpDir } from '../helpers/keytool';
-import { cipherToolConfigure, tomlVault } from './prepare';
+import { cipherToolConfigure, tomlVault, vaultWithSharedListenerAlias } from './prepare';
 
 const SEC = 'repository/resources/security';
 const CT = 'repository/conf/security/cipher-text.properties';
@@ -32,8 +33,8 @@ function javaEncrypt(ks: { file: string; password: string; alias: string }, valu
 function runCipherTool(home: string, ks: { file: string; password: string; alias: string }, transformation = 'RSA', ct = CT): void {
   const path = join(home, ct);
   const text = readFileSync(path, 'latin1');
-  const clear = readProperties(text).filter((p) => /^\[.*\]$/.test(p.value));
-  const out = javaEncrypt(ks, clear.map((p) => p.value.slice(1, -1)), transformation);
+  const clear = readProperties(text).filter((p) => isBracketed(p.value));
+  const out = javaEncrypt(ks, clear.map((p) => unbracketed(p.value)), transformation);
   const lines = text.split('\n').map((l) => {
     const i = clear.findIndex((p) => l.startsWith(`${p.key}=`));
     return i < 0 ? l : `${clear[i].key}=${out[i]}`;
@@ -41,19 +42,26 @@ function runCipherTool(home: string, ks: { file: string; password: string; alias
   writeFileSync(path, lines.join('\n'), 'latin1');
 }
 
-/** A plan moving primary, internal and tls to new.jks under HOME's security folder (password from N_PASS). */
-function writePlan(): string {
+/** The plan most cases use: primary, internal and tls to new.jks under HOME's security folder (password from N_PASS). */
+const NEW_KS_PLAN = {
+  version: 1,
+  keystores: { n: { path: `${SEC}/new.jks`, password: { env: 'N_PASS' }, alias: 'newkey' } },
+  functions: { primary: 'n', internal: 'n', tls: 'n' },
+  confirmInternalKeystoreChange: true,
+};
+
+/** A plan file in a scratch folder. */
+function writePlan(body: object = NEW_KS_PLAN): string {
   const plan = join(tmpDir('vault-rerun'), 'plan.json');
-  writeFileSync(
-    plan,
-    JSON.stringify({
-      version: 1,
-      keystores: { n: { path: `${SEC}/new.jks`, password: { env: 'N_PASS' }, alias: 'newkey' } },
-      functions: { primary: 'n', internal: 'n', tls: 'n' },
-      confirmInternalKeystoreChange: true,
-    }),
-  );
+  writeFileSync(plan, JSON.stringify(body));
   return plan;
+}
+
+/** `apply --plan … --yes --json`, which must exit 0 (on failure the JSON error is what is shown), parsed. */
+function applyOk(home: string, plan: string, env: NodeJS.ProcessEnv): { changed: boolean; warnings: string[] } {
+  const r = runCli(['apply', '--plan', plan, home, '--yes', '--json'], { env });
+  expect({ code: r.code, stdout: r.code ? r.stdout : '' }).toEqual({ code: 0, stdout: '' });
+  return JSON.parse(r.stdout) as { changed: boolean; warnings: string[] };
 }
 
 const valuesOf = (home: string) => Object.fromEntries(readProperties(readFileSync(join(home, CT), 'latin1')).map((p) => [p.key, p.value]));
@@ -69,11 +77,7 @@ describeWithKeytool('4.4.x (IS 5.5.0) with Secure Vault: a plan run again after 
     genKeyPair({ file, storeType: 'JKS', storePass: PW, alias: 'newkey' });
     return { home, file, plan: writePlan() };
   }
-  const apply = (home: string, plan: string, pw: string, ...flags: string[]) => {
-    const r = runCli(['apply', '--plan', plan, home, '--yes', '--json', ...flags], { env: { N_PASS: pw } });
-    expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: 0 });
-    return JSON.parse(r.stdout) as { changed: boolean; warnings: string[] };
-  };
+  const apply = (home: string, plan: string, pw: string) => applyOk(home, plan, { N_PASS: pw });
 
   it.each(['RSA', 'RSA/ECB/OAEPWithSHA1AndMGF1Padding'])('values the plan key decrypts to its password are left alone (%s): the second run changes nothing', (transformation) => {
     const { home, file, plan } = setup();
@@ -117,22 +121,16 @@ describeWithKeytool('4.4.x (IS 5.5.0) with Secure Vault: a plan run again after 
     apply(home, plan, PW);
     runCipherTool(home, { file, password: PW, alias: 'newkey' });
     genKeyPair({ file: join(home, SEC, 'new2.jks'), storeType: 'JKS', storePass: 'Second-pw2', alias: 'key2' });
-    const planB = join(tmpDir('vault-rerun'), 'planB.json');
-    writeFileSync(
-      planB,
-      JSON.stringify({
-        version: 1,
-        keystores: { n: { path: `${SEC}/new.jks`, password: { env: 'N_PASS' }, alias: 'newkey' }, n2: { path: `${SEC}/new2.jks`, password: { env: 'N2_PASS' }, alias: 'key2' } },
-        functions: { primary: 'n2', internal: 'n2', tls: 'n' },
-        confirmInternalKeystoreChange: true,
-      }),
-    );
-    const r = runCli(['apply', '--plan', planB, home, '--yes', '--json'], { env: { N_PASS: PW, N2_PASS: 'Second-pw2' } });
-    expect({ code: r.code, stdout: r.code ? r.stdout : '' }).toEqual({ code: 0, stdout: '' });
+    const planB = writePlan({
+      ...NEW_KS_PLAN,
+      keystores: { ...NEW_KS_PLAN.keystores, n2: { path: `${SEC}/new2.jks`, password: { env: 'N2_PASS' }, alias: 'key2' } },
+      functions: { primary: 'n2', internal: 'n2', tls: 'n' },
+    });
+    const r = applyOk(home, planB, { N_PASS: PW, N2_PASS: 'Second-pw2' });
     const v = valuesOf(home);
     expect(v['Server.Service.Connector.keystorePass']).toBe(`[${PW}]`);
     expect(v['Carbon.Security.KeyStore.Password']).toBe('[Second-pw2]');
-    const w = (JSON.parse(r.stdout) as { warnings: string[] }).warnings.join('\n');
+    const w = r.warnings.join('\n');
     // What stays encrypted with the old key is named to redo; what was written is named as written.
     expect(w).toMatch(/Server\.Service\.Connector\.keystorePass already hold the new value in brackets/);
   });
@@ -161,11 +159,8 @@ describeWithKeytool('4.4.x (IS 5.5.0): a plan that names the vault\'s keystore f
     writeFileSync(path, readFileSync(path, 'latin1').replace(/^(Server\.Service\.Connector\.keystorePass)=.*$/m, '$1=[wso2carbon]'), 'latin1');
     runCipherTool(home, { file: join(home, SEC, 'wso2carbon.jks'), password: 'wso2carbon', alias: 'wso2carbon' });
     const encrypted = readFileSync(path);
-    const plan = join(tmpDir('vault-tls'), 'plan.json');
-    writeFileSync(plan, JSON.stringify({ version: 1, keystores: { w: { path: `${SEC}/wso2carbon.jks`, password: { env: 'W' }, alias: 'wso2carbon' } }, functions: { tls: 'w' } }));
-    const r = runCli(['apply', '--plan', plan, home, '--yes', '--json'], { env: { W: 'wso2carbon' } });
-    expect({ code: r.code, stdout: r.code ? r.stdout : '' }).toEqual({ code: 0, stdout: '' });
-    expect(JSON.parse(r.stdout).changed).toBe(false);
+    const plan = writePlan({ version: 1, keystores: { w: { path: `${SEC}/wso2carbon.jks`, password: { env: 'W' }, alias: 'wso2carbon' } }, functions: { tls: 'w' } });
+    expect(applyOk(home, plan, { W: 'wso2carbon' }).changed).toBe(false);
     expect(readFileSync(path).equals(encrypted)).toBe(true);
   });
 });
@@ -173,27 +168,19 @@ describeWithKeytool('4.4.x (IS 5.5.0): a plan that names the vault\'s keystore f
 describeWithKeytool('4.4.x (EI 6.2.0): an alias shared with a setting the plan leaves alone, whose value does not change', () => {
   it('a new primary keystore with the same password as now: accepted, the shared alias left as it is', () => {
     const home = copyHome('ei-6.2.0');
-    const listener = "Axis2.Https.Listener.KeyStore.Password=conf/axis2/axis2.xml//axisconfig/transportReceiver[@name='https']/parameter[@name='keystore']/KeyStore/Password,false";
-    cipherToolConfigure(home, 'conf', [listener]);
-    const axis2 = join(home, 'conf/axis2/axis2.xml');
-    writeFileSync(axis2, readFileSync(axis2, 'latin1').replace('svns:secretAlias="Axis2.Https.Listener.KeyStore.Password"', 'svns:secretAlias="Carbon.Security.KeyStore.Password"'), 'latin1');
+    vaultWithSharedListenerAlias(home);
     // The vault as the cipher tool leaves it with the stock keystore: the primary's password, encrypted.
     const ct = 'conf/security/cipher-text.properties';
     writeFileSync(join(home, ct), 'Carbon.Security.KeyStore.Password=[wso2carbon]\nCarbon.Security.KeyStore.KeyPassword=[wso2carbon]\n', 'latin1');
     runCipherTool(home, { file: join(home, SEC, 'wso2carbon.jks'), password: 'wso2carbon', alias: 'wso2carbon' }, 'RSA', ct);
     const encrypted = readFileSync(join(home, ct));
     genKeyPair({ file: join(home, SEC, 'same.jks'), storeType: 'JKS', storePass: 'wso2carbon', alias: 'samekey' });
-    const plan = join(tmpDir('vault-same'), 'plan.json');
-    writeFileSync(
-      plan,
-      JSON.stringify({
-        version: 1,
-        keystores: { s: { path: `${SEC}/same.jks`, password: { env: 'S' }, alias: 'samekey' }, w: { path: `${SEC}/wso2carbon.jks`, password: { env: 'S' }, alias: 'wso2carbon' } },
-        functions: { primary: 's', internal: 'w' },
-      }),
-    );
-    const r = runCli(['apply', '--plan', plan, home, '--yes', '--json'], { env: { S: 'wso2carbon' } });
-    expect({ code: r.code, stdout: r.code ? r.stdout : '' }).toEqual({ code: 0, stdout: '' });
+    const plan = writePlan({
+      version: 1,
+      keystores: { s: { path: `${SEC}/same.jks`, password: { env: 'S' }, alias: 'samekey' }, w: { path: `${SEC}/wso2carbon.jks`, password: { env: 'S' }, alias: 'wso2carbon' } },
+      functions: { primary: 's', internal: 'w' },
+    });
+    applyOk(home, plan, { S: 'wso2carbon' });
     expect(readFileSync(join(home, ct)).equals(encrypted)).toBe(true);
     expect(readFileSync(join(home, 'conf/carbon.xml'), 'latin1')).toContain('same.jks');
   });
@@ -221,11 +208,7 @@ describeWithKeytool('toml era (IS 5.11.0) with $secret{} passwords: a plan run a
     const file = join(home, SEC, 'new.jks');
     genKeyPair({ file, storeType: 'JKS', storePass: PW, alias: 'newkey' });
     const plan = writePlan();
-    const apply = () => {
-      const r = runCli(['apply', '--plan', plan, home, '--yes', '--json'], { env: { N_PASS: PW } });
-      expect({ code: r.code, stdout: r.code ? r.stdout : "" }).toEqual({ code: 0, stdout: "" });
-      return JSON.parse(r.stdout) as { changed: boolean; warnings: string[] };
-    };
+    const apply = () => applyOk(home, plan, { N_PASS: PW });
     expect(apply().changed).toBe(true);
     expect(readFileSync(path, 'utf8')).toContain(`keystore_password = "[${PW}]"`);
     runCipherToolToml(home, { file, password: PW, alias: 'newkey' });

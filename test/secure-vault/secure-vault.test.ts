@@ -15,7 +15,7 @@ import { verifyHome } from '../../src/cli/commands/verify';
 import { copyHome, ensureBuilt, runCli } from '../helpers/home';
 import { describeWithKeytool, genKeyPair } from '../helpers/keytool';
 import { plan, target } from '../toml-homes/helpers';
-import { cipherToolConfigure, tomlVault } from './prepare';
+import { cipherToolConfigure, tomlVault, vaultWithSharedListenerAlias } from './prepare';
 
 const NEW = 'N3w&"pw<é';
 const TRUST = 'Tru5t!pw';
@@ -264,13 +264,7 @@ describe('4.4.x: a Secure Vault alias shared with another setting (EI 6.2.0)', (
   const CT = 'conf/security/cipher-text.properties';
   async function setup() {
     const home = copyHome('ei-6.2.0');
-    const listener = "Axis2.Https.Listener.KeyStore.Password=conf/axis2/axis2.xml//axisconfig/transportReceiver[@name='https']/parameter[@name='keystore']/KeyStore/Password,false";
-    cipherToolConfigure(home, 'conf', [listener]);
-    // The admin points the listener at the primary keystore's alias (same file, same password).
-    const axis2 = join(home, 'conf/axis2/axis2.xml');
-    const text = readFileSync(axis2, 'latin1');
-    expect(text).toContain('svns:secretAlias="Axis2.Https.Listener.KeyStore.Password"');
-    writeFileSync(axis2, text.replace('svns:secretAlias="Axis2.Https.Listener.KeyStore.Password"', 'svns:secretAlias="Carbon.Security.KeyStore.Password"'), 'latin1');
+    vaultWithSharedListenerAlias(home);
     const layout = detectHome(home);
     return { home, layout, files: await readHomeFiles(layout) };
   }
