@@ -49,10 +49,10 @@ if (!ready) {
       ['[wso2]', ...homes.map((h, i) => `node${i + 1} ansible_connection=local wso2_home=${h} ansible_python_interpreter=/usr/bin/python3`), ''].join('\n'),
     );
     const vars = join(work, 'vars.json');
-    writeFileSync(vars, JSON.stringify({ keystore_src: ks, keystore_dest: 'repository/resources/security/cluster.p12', plan_src: plan, keystore_env: { WSO2KS_CLUSTER_PASS: PASS }, wso2_keystore: wrapper }));
-
     const writeVars = (extra: object = {}) =>
       writeFileSync(vars, JSON.stringify({ keystore_src: ks, keystore_dest: 'repository/resources/security/cluster.p12', plan_src: plan, keystore_env: { WSO2KS_CLUSTER_PASS: PASS }, wso2_keystore: wrapper, ...extra }));
+    writeVars();
+
     const play = () => {
       const out = execFileSync('ansible-playbook', ['-i', inventory, '-c', 'local', join(ROOT, 'samples', 'ansible', 'playbook.yml'), '-e', `@${vars}`], {
         encoding: 'utf8',
@@ -84,7 +84,7 @@ if (!ready) {
     expect(second).toMatchObject({ node1: false, node2: false });
 
     // A refused apply (a wrong password): failed, not "changed", and the tool's own error is what shows.
-    writeFileSync(vars, JSON.stringify({ keystore_src: ks, keystore_dest: 'repository/resources/security/cluster.p12', plan_src: plan, keystore_env: { WSO2KS_CLUSTER_PASS: 'wrong-pass' }, wso2_keystore: wrapper }));
+    writeVars({ keystore_env: { WSO2KS_CLUSTER_PASS: 'wrong-pass' } });
     const r = spawnSync('ansible-playbook', ['-i', inventory, '-c', 'local', join(ROOT, 'samples', 'ansible', 'playbook.yml'), '-e', `@${vars}`], {
       encoding: 'utf8',
       env: { ...process.env, ANSIBLE_STDOUT_CALLBACK: 'json', ANSIBLE_HOME: join(work, '.ansible'), ANSIBLE_LOCAL_TEMP: join(work, '.ansible-tmp'), ANSIBLE_NOCOLOR: '1' },

@@ -369,6 +369,7 @@ describe('carbon-kernel-4.6.1 with Secure Vault and [secrets] as the last table 
     expect(Object.keys(obj.secrets)).toEqual(['keystore_password', 'keystore_tls_password']); // key_password: the same alias (same password)
     expect(obj.keystore.tls).toMatchObject({ file_name: 't.jks', password: '$secret{keystore_tls_password}' });
     const lines = after.split('\n');
+    expect(f.changes.length).toBeGreaterThan(0); // the loop below checks each
     for (const c of f.changes) {
       const key = /\]\.(.+)$/.exec(c.setting)![1];
       expect({ setting: c.setting, line: lines[c.line - 1] }).toEqual({ setting: c.setting, line: expect.stringMatching(new RegExp(`^${key} ?=`)) });
